@@ -1,0 +1,34 @@
+"""Labels and finality for CAMS's undocumented State, AuditResult and RequestType codes.
+
+The table lives in settings.CAMS_CODE_TABLE so operators can rename or add codes without a
+deploy; an unknown code is shown as itself and treated as still moving (so it keeps being
+refreshed until someone classifies it).
+"""
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    label: str
+    final: bool
+    known: bool
+
+
+def describe(kind: str, code: str | None) -> CodeInfo:
+    code = code or ""
+    entry = settings.CAMS_CODE_TABLE.get(kind, {}).get(code)
+    if entry is None:
+        return CodeInfo(code=code, label=code or "—", final=False, known=False)
+    return CodeInfo(code=code, label=str(entry.get("label", code)), final=bool(entry.get("final")), known=True)
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    return [(code, str(entry.get("label", code))) for code, entry in settings.CAMS_CODE_TABLE.get(kind, {}).items()]
+
+
+def is_final(state: str | None, audit_result: str | None) -> bool:
+    """An application is settled only when both its state and its audit result are final."""
+    return describe("State", state).final and describe("AuditResult", audit_result).final

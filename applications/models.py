@@ -1,0 +1,118 @@
+"""Stored copies of CAMS Viber applications, their content history and state changes.
+
+CAMS owns the data: these rows are a cache plus history. ``ViberApplication`` holds the latest
+good copy with indexed columns for what people search and filter on; the whole audit record
+and the raw response stay as JSON so nothing upstream sends is lost.
+"""
+from django.db import models
+
+from . import codes
+
+
+class ViberApplication(models.Model):
+    cust_space_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    request_no = models.CharField(max_length=64, db_index=True)
+
+    upstream_id = models.CharField(max_length=64, blank=True, default="")
+    state = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    audit_result = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    request_type = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    reason = models.TextField(blank=True, default="")
+    company_legal_name = models.CharField(max_length=512, blank=True, default="", db_index=True)
+    company_english_name = models.CharField(max_length=512, blank=True, default="", db_index=True)
+    business_account_name = models.CharField(max_length=512, blank=True, default="", db_index=True)
+    business_license_number = models.CharField(max_length=128, blank=True, default="", db_index=True)
+    industry = models.CharField(max_length=128, blank=True, default="", db_index=True)
+    contact_name = models.CharField(max_length=256, blank=True, default="")
+    contact_email = models.CharField(max_length=320, blank=True, default="", db_index=True)
+    contact_phone = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    maap_service_no = models.CharField(max_length=64, blank=True, default="")
+    gmt_create = models.DateTimeField(null=True, blank=True, db_index=True)
+    audit_time = models.DateTimeField(null=True, blank=True, db_index=True)
+    gmt_modified = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    audit_record = models.JSONField(default=dict, blank=True)
+    document = models.JSONField(default=dict, blank=True, help_text="Normalised view of Data")
+    raw_response = models.JSONField(default=dict, blank=True, help_text="Response body as received")
+    content_hash = models.CharField(max_length=64, blank=True, default="")
+
+    fetched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_request_id = models.CharField(max_length=128, blank=True, default="")
+    last_error_kind = models.CharField(max_length=32, blank=True, default="")
+    last_error_code = models.CharField(max_length=128, blank=True, default="")
+    last_error_message = models.TextField(blank=True, default="")
+    last_error_request_id = models.CharField(max_length=128, blank=True, default="")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    next_refresh_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-gmt_create", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cust_space_id", "request_no"], name="uniq_application_space_request_no"),
+        ]
+        indexes = [models.Index(fields=["state", "audit_result"], name="app_state_audit_idx")]
+
+    def __str__(self):
+        name = self.company_english_name or self.company_legal_name or "?"
+        return f"{self.request_no} ({name})"
+
+    @property
+    def state_info(self):
+        return codes.describe("State", self.state)
+
+    @property
+    def audit_result_info(self):
+        return codes.describe("AuditResult", self.audit_result)
+
+    @property
+    def request_type_info(self):
+        return codes.describe("RequestType", self.request_type)
+
+    @property
+    def is_final(self):
+        return codes.is_final(self.state, self.audit_result)
+
+    @property
+    def has_error(self):
+        return bool(self.last_error_at) and (self.fetched_at is None or self.last_error_at > self.fetched_at)
+
+
+class ApplicationSnapshot(models.Model):
+    """One row per distinct content seen upstream (written only when the hash changes)."""
+
+    application = models.ForeignKey(ViberApplication, on_delete=models.CASCADE, related_name="snapshots")
+    content_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=32, blank=True, default="")
+    audit_result = models.CharField(max_length=32, blank=True, default="")
+    document = models.JSONField(default=dict)
+    raw_data = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=128, blank=True, default="")
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at", "-id"]
+
+    def __str__(self):
+        return f"{self.application.request_no} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApplicationEvent(models.Model):
+    """A change of State or AuditResult noticed on a fetch."""
+
+    FIELD_CHOICES = [("state", "State"), ("audit_result", "Audit result")]
+
+    application = models.ForeignKey(ViberApplication, on_delete=models.CASCADE, related_name="events")
+    field = models.CharField(max_length=32, choices=FIELD_CHOICES)
+    old_value = models.CharField(max_length=64, blank=True, default="")
+    new_value = models.CharField(max_length=64, blank=True, default="")
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at", "-id"]
+
+    def __str__(self):
+        return f"{self.application.request_no} {self.field}: {self.old_value or '∅'} → {self.new_value}"

@@ -1,0 +1,243 @@
+"""Settings for Viber Review, driven by environment variables (see README).
+
+DJANGO_ENV=local (the default) is the embedded mode: SQLite, no Redis, the CAMS
+simulator as endpoint and a generated secret key kept in var/. DJANGO_ENV=production
+requires every secret to be set and fails at start-up otherwise.
+"""
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .env import env_bool, env_float, env_int, env_json_file, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("VIBER_REVIEW_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DJANGO_ENV = env_str("DJANGO_ENV", "local")
+if DJANGO_ENV not in {"local", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'local' or 'production', got {DJANGO_ENV!r}")
+IS_PRODUCTION = DJANGO_ENV == "production"
+
+DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
+
+
+def _secret_key():
+    key = env_str("DJANGO_SECRET_KEY")
+    if key:
+        return key
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production")
+    # Local runs get a random key that survives restarts (sessions stay valid) and is never in git.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", default=() if IS_PRODUCTION else ("localhost", "127.0.0.1", "[::1]", "testserver")
+)
+if IS_PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "applications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web server and the worker share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "applications:home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=IS_PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Redis, or the embedded fallback when REDIS_URL is unset -----------------------------
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+else:
+    # No Redis: a file cache shared by web and worker, and kombu's filesystem transport,
+    # a real Celery broker that needs nothing but a directory.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+    _queue_dir = VAR_DIR / "celery-queue"
+    for _sub in ("in", "processed"):
+        (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "in"),
+        "data_folder_out": str(_queue_dir / "in"),
+        "processed_folder": str(_queue_dir / "processed"),
+        "store_processed": False,
+    }
+# Locks and the shared rate limiter live here: Redis when configured, files otherwise.
+COORDINATION_LOCK_DIR = VAR_DIR / "locks"
+
+# --- Celery -----------------------------------------------------------------------------
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=1)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 100, minimum=1)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- CAMS ---------------------------------------------------------------------------------
+# Reference: https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-getviberbyrequestno
+CAMS_SIMULATOR_HOST = env_str("CAMS_SIMULATOR_HOST", "127.0.0.1")
+CAMS_SIMULATOR_PORT = env_int("CAMS_SIMULATOR_PORT", 8765, minimum=1)
+CAMS_SIMULATOR_ACCESS_KEY_ID = env_str("CAMS_SIMULATOR_ACCESS_KEY_ID", "simulator-demo-key-id")
+CAMS_SIMULATOR_ACCESS_KEY_SECRET = env_str("CAMS_SIMULATOR_ACCESS_KEY_SECRET", "simulator-demo-key-secret")
+
+CAMS_REGION_ID = env_str("CAMS_REGION_ID", "ap-southeast-1")
+# Local runs talk to the simulator unless told otherwise; production defaults to the
+# SDK's regional endpoint (cams.<region>.aliyuncs.com) over HTTPS.
+CAMS_ENDPOINT = env_str(
+    "CAMS_ENDPOINT", "" if IS_PRODUCTION else f"{CAMS_SIMULATOR_HOST}:{CAMS_SIMULATOR_PORT}"
+) or None
+CAMS_PROTOCOL = env_str("CAMS_PROTOCOL", "https" if IS_PRODUCTION else "http").lower()
+if CAMS_PROTOCOL not in {"http", "https"}:
+    raise ImproperlyConfigured(f"CAMS_PROTOCOL must be http or https, got {CAMS_PROTOCOL!r}")
+CAMS_CONNECT_TIMEOUT_MS = env_int("CAMS_CONNECT_TIMEOUT_MS", 3000, minimum=1)
+CAMS_READ_TIMEOUT_MS = env_int("CAMS_READ_TIMEOUT_MS", 10000, minimum=1)
+
+# Credentials: explicit environment keys win; otherwise Alibaba Cloud's default credential
+# chain. Local runs against the simulator fall back to its demo key pair.
+CAMS_ACCESS_KEY_ID = env_str("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+CAMS_ACCESS_KEY_SECRET = env_str("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+CAMS_SECURITY_TOKEN = env_str("ALIBABA_CLOUD_SECURITY_TOKEN", "")
+CAMS_ENDPOINT_IS_SIMULATOR = bool(CAMS_ENDPOINT) and CAMS_ENDPOINT.rsplit(":", 1)[0] in {
+    "127.0.0.1", "localhost", "[::1]", CAMS_SIMULATOR_HOST}
+if not CAMS_ACCESS_KEY_ID and not IS_PRODUCTION and CAMS_ENDPOINT_IS_SIMULATOR:
+    CAMS_ACCESS_KEY_ID = CAMS_SIMULATOR_ACCESS_KEY_ID
+    CAMS_ACCESS_KEY_SECRET = CAMS_SIMULATOR_ACCESS_KEY_SECRET
+
+CAMS_DEFAULT_CUST_SPACE_ID = env_str("CAMS_DEFAULT_CUST_SPACE_ID", "")
+# Customer spaces offered in the lookup form; empty means the field is hidden.
+CAMS_CUST_SPACE_IDS = env_list("CAMS_CUST_SPACE_IDS")
+
+CAMS_FRESH_SECONDS = env_int("CAMS_FRESH_SECONDS", 300, minimum=0)
+CAMS_NOT_FOUND_TTL_SECONDS = env_int("CAMS_NOT_FOUND_TTL_SECONDS", 60, minimum=0)
+CAMS_LOCK_TTL_SECONDS = env_int("CAMS_LOCK_TTL_SECONDS", 30, minimum=1)
+CAMS_MAX_QPS = env_float("CAMS_MAX_QPS", 10.0, minimum=0.1)
+CAMS_RATE_LIMIT_WAIT_SECONDS = env_float("CAMS_RATE_LIMIT_WAIT_SECONDS", 10.0, minimum=0)
+
+# State and AuditResult codes are undocumented upstream: this table is the one place that
+# names them. "final" means nothing more is expected to happen without a new request.
+# Override the whole table with a JSON file in CAMS_CODE_TABLE_FILE.
+CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
+    "State": {
+        "A": {"label": "Active", "final": True},
+        "I": {"label": "In review", "final": False},
+        "P": {"label": "Paused", "final": True},
+        "R": {"label": "Recovering", "final": False},
+        "stop": {"label": "Stopped", "final": True},
+    },
+    "AuditResult": {
+        "unAudit": {"label": "Awaiting audit", "final": False},
+        "auditing": {"label": "Under audit", "final": False},
+        "pass": {"label": "Approved", "final": True},
+        "reject": {"label": "Rejected", "final": True},
+    },
+    "RequestType": {
+        "viberOpen": {"label": "Open account", "final": True},
+        "viberUpdate": {"label": "Update account", "final": True},
+        "viberSuspend": {"label": "Suspend", "final": True},
+        "viberRecover": {"label": "Recover", "final": True},
+        "viberCountry": {"label": "Change destinations", "final": True},
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"urllib3": {"level": "WARNING"}},
+}
