@@ -1,0 +1,83 @@
+"""Writes of fetched applications: atomic upsert, snapshot on content change, change events."""
+from django.db import transaction
+from django.utils import timezone
+
+from ..cams.errors import CamsError
+from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
+
+TRACKED_FIELDS = ("state", "audit_result")
+
+
+def _columns(parsed):
+    return {
+        "upstream_id": parsed.upstream_id,
+        "state": parsed.state,
+        "audit_result": parsed.audit_result,
+        "request_type": parsed.request_type,
+        "reason": parsed.reason,
+        "company_legal_name": parsed.company_legal_name[:512],
+        "company_english_name": parsed.company_english_name[:512],
+        "business_account_name": parsed.business_account_name[:512],
+        "business_license_number": parsed.business_license_number[:128],
+        "industry": parsed.industry[:128],
+        "contact_name": parsed.contact_name[:256],
+        "contact_email": parsed.contact_email[:320],
+        "contact_phone": parsed.contact_phone[:64],
+        "maap_service_no": parsed.maap_service_no[:64],
+        "gmt_create": parsed.gmt_create,
+        "audit_time": parsed.audit_time,
+        "gmt_modified": parsed.gmt_modified,
+        "audit_record": parsed.audit_record,
+        "document": parsed.document(),
+        "content_hash": parsed.content_hash,
+    }
+
+
+def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen_at=None) -> ViberApplication:
+    """Upsert one fetched application in a single short transaction (DB writes only).
+
+    Writes a snapshot only when the content hash differs from the stored one, and an event per
+    changed State / AuditResult. The row is locked while compared, so two writers of the same
+    answer produce one snapshot, not two.
+    """
+    parsed = fetched.parsed
+    seen_at = seen_at or timezone.now()
+    columns = _columns(parsed)
+    with transaction.atomic():
+        app, created = ViberApplication.objects.select_for_update().get_or_create(
+            cust_space_id=cust_space_id, request_no=request_no, defaults={"state_changed_at": seen_at}
+        )
+        changed = created or app.content_hash != parsed.content_hash
+        if not created:
+            for field in TRACKED_FIELDS:
+                old, new = getattr(app, field), columns[field]
+                if old != new:
+                    ApplicationEvent.objects.create(application=app, field=field, old_value=old, new_value=new,
+                                                    seen_at=seen_at)
+                    app.state_changed_at = seen_at
+        for name, value in columns.items():
+            setattr(app, name, value)
+        app.raw_response = fetched.body
+        app.fetched_at = seen_at
+        app.last_request_id = fetched.request_id
+        app.next_refresh_at = None  # the refresh scheduler recomputes it
+        app.save()
+        if changed:
+            ApplicationSnapshot.objects.create(
+                application=app, content_hash=parsed.content_hash, state=parsed.state,
+                audit_result=parsed.audit_result, document=columns["document"], raw_data=parsed.raw,
+                request_id=fetched.request_id, seen_at=seen_at,
+            )
+    return app
+
+
+def application_record_failure(*, application: ViberApplication, error: CamsError, at=None) -> None:
+    """Note a failed fetch on the stored copy; only the last-error fields change."""
+    at = at or timezone.now()
+    ViberApplication.objects.filter(pk=application.pk).update(
+        last_error_kind=error.kind, last_error_code=error.code[:128], last_error_message=error.message,
+        last_error_request_id=error.request_id[:128], last_error_at=at,
+    )
+    application.last_error_kind, application.last_error_code = error.kind, error.code[:128]
+    application.last_error_message, application.last_error_request_id = error.message, error.request_id[:128]
+    application.last_error_at = at
