@@ -166,6 +166,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Redis redelivers an unacknowledged message after this many seconds. Every countdown and ETA
+# we schedule stays well below it (see CAMS_REFRESH_RETRY_MAX_SECONDS), or it would run twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BEAT_SCHEDULE = {
+    "plan-due-refreshes": {
+        "task": "applications.tasks.refresh_plan_due",
+        "schedule": env_float("CAMS_PLANNER_INTERVAL_SECONDS", 60.0, minimum=1),
+        # A planner run that waited longer than one interval is obsolete: the next one replaces it.
+        "options": {"expires": env_float("CAMS_PLANNER_INTERVAL_SECONDS", 60.0, minimum=1)},
+    },
+}
 
 # --- CAMS ---------------------------------------------------------------------------------
 # Reference: https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-getviberbyrequestno
@@ -206,6 +219,20 @@ CAMS_NOT_FOUND_TTL_SECONDS = env_int("CAMS_NOT_FOUND_TTL_SECONDS", 60, minimum=0
 CAMS_LOCK_TTL_SECONDS = env_int("CAMS_LOCK_TTL_SECONDS", 30, minimum=1)
 CAMS_MAX_QPS = env_float("CAMS_MAX_QPS", 10.0, minimum=0.1)
 CAMS_RATE_LIMIT_WAIT_SECONDS = env_float("CAMS_RATE_LIMIT_WAIT_SECONDS", 10.0, minimum=0)
+
+# Refresh scheduling (Celery beat -> planner -> one refresh task per due application).
+CAMS_REFRESH_MOVING_SECONDS = env_int("CAMS_REFRESH_MOVING_SECONDS", 600, minimum=1)
+CAMS_REFRESH_FINAL_SECONDS = env_int("CAMS_REFRESH_FINAL_SECONDS", 86400, minimum=1)
+CAMS_REFRESH_FAILURE_SECONDS = env_int("CAMS_REFRESH_FAILURE_SECONDS", 900, minimum=1)
+CAMS_REFRESH_JITTER = env_float("CAMS_REFRESH_JITTER", 0.1, minimum=0)  # +-10% of the interval
+CAMS_REFRESH_BATCH = env_int("CAMS_REFRESH_BATCH", 500, minimum=1)
+# How long a planned refresh owns its record; past it, the planner may plan it again.
+CAMS_REFRESH_LEASE_SECONDS = env_int("CAMS_REFRESH_LEASE_SECONDS", 600, minimum=10)
+CAMS_REFRESH_MAX_RETRIES = env_int("CAMS_REFRESH_MAX_RETRIES", 5, minimum=0)
+CAMS_REFRESH_RETRY_BASE_SECONDS = env_float("CAMS_REFRESH_RETRY_BASE_SECONDS", 2.0, minimum=0.01)
+CAMS_REFRESH_RETRY_MAX_SECONDS = env_float("CAMS_REFRESH_RETRY_MAX_SECONDS", 300.0, minimum=0.01)
+if CAMS_REFRESH_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("CAMS_REFRESH_RETRY_MAX_SECONDS must stay below CELERY_VISIBILITY_TIMEOUT")
 
 # State and AuditResult codes are undocumented upstream: this table is the one place that
 # names them. "final" means nothing more is expected to happen without a new request.

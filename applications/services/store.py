@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..cams.errors import CamsError
+from .scheduling import next_refresh_after_failure, next_refresh_after_success
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 
 TRACKED_FIELDS = ("state", "audit_result")
@@ -60,7 +61,7 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
         app.raw_response = fetched.body
         app.fetched_at = seen_at
         app.last_request_id = fetched.request_id
-        app.next_refresh_at = None  # the refresh scheduler recomputes it
+        app.next_refresh_at = next_refresh_after_success(app, seen_at)
         app.save()
         if changed:
             ApplicationSnapshot.objects.create(
@@ -72,12 +73,13 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
 
 
 def application_record_failure(*, application: ViberApplication, error: CamsError, at=None) -> None:
-    """Note a failed fetch on the stored copy; only the last-error fields change."""
+    """Note a failed fetch on the stored copy: only the last-error fields and the next try change."""
     at = at or timezone.now()
-    ViberApplication.objects.filter(pk=application.pk).update(
-        last_error_kind=error.kind, last_error_code=error.code[:128], last_error_message=error.message,
-        last_error_request_id=error.request_id[:128], last_error_at=at,
-    )
-    application.last_error_kind, application.last_error_code = error.kind, error.code[:128]
-    application.last_error_message, application.last_error_request_id = error.message, error.request_id[:128]
-    application.last_error_at = at
+    fields = {
+        "last_error_kind": error.kind, "last_error_code": error.code[:128], "last_error_message": error.message,
+        "last_error_request_id": error.request_id[:128], "last_error_at": at,
+        "next_refresh_at": next_refresh_after_failure(at),
+    }
+    ViberApplication.objects.filter(pk=application.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(application, name, value)

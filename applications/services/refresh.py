@@ -1,0 +1,78 @@
+"""Background refresh: plan due applications, refresh one, and report the system's health.
+
+The planner leases due rows by pushing ``next_refresh_at`` forward, so a record whose refresh
+is lost (worker killed, message dropped) comes due again when the lease ends: nothing is lost,
+and two planners never hand out the same row. A short per-record claim keeps two workers off
+one record; the store's hash check keeps a redelivered task from writing a second snapshot.
+"""
+import enum
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ..cams import errors
+from ..coordination import coordinator
+from ..models import ViberApplication
+from .store import application_record_failure, application_store
+from .upstream import cams_fetch_rate_limited
+
+PLANNER_LAST_RUN_KEY = "refresh:planner:last-run"
+
+
+class Outcome(enum.StrEnum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    THROTTLED = "throttled"
+    FAILED = "failed"
+    BUSY = "busy"  # another worker holds this record right now
+    MISSING = "missing"
+
+
+def refresh_plan_due(*, now=None, batch=None) -> list[int]:
+    """Lease up to ``batch`` due applications and return their ids (DB write, no network).
+
+    On PostgreSQL ``SKIP LOCKED`` lets concurrent planners take disjoint rows; SQLite
+    serialises write transactions anyway (transaction_mode=IMMEDIATE).
+    """
+    now = now or timezone.now()
+    batch = batch or settings.CAMS_REFRESH_BATCH
+    lease_until = now + timedelta(seconds=settings.CAMS_REFRESH_LEASE_SECONDS)
+    due = ViberApplication.objects.filter(next_refresh_at__lte=now).order_by("next_refresh_at")
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:batch])
+        ViberApplication.objects.filter(id__in=ids).update(next_refresh_at=lease_until)
+    cache.set(PLANNER_LAST_RUN_KEY, now.isoformat(), None)
+    return ids
+
+
+def application_refresh(*, application_id: int, max_wait: float | None = None) -> Outcome:
+    """Fetch one stored application from CAMS and store what changed (network + DB write)."""
+    backend = coordinator()
+    claim = f"refresh:{application_id}"
+    if not backend.try_lock(claim, ttl=settings.CELERY_TASK_TIME_LIMIT):
+        return Outcome.BUSY
+    try:
+        app = ViberApplication.objects.filter(pk=application_id).first()
+        if app is None:
+            return Outcome.MISSING
+        try:
+            fetched = cams_fetch_rate_limited(request_no=app.request_no, cust_space_id=app.cust_space_id,
+                                              max_wait=max_wait)
+        except errors.CamsError as error:
+            application_record_failure(application=app, error=error)
+            return Outcome.THROTTLED if isinstance(error, errors.Throttled) else Outcome.FAILED
+        previous_hash = app.content_hash
+        stored = application_store(fetched=fetched, request_no=app.request_no, cust_space_id=app.cust_space_id)
+        return Outcome.CHANGED if stored.content_hash != previous_hash else Outcome.UNCHANGED
+    finally:
+        backend.unlock(claim)
+
+
+def application_mark_due(*, application_ids) -> int:
+    """Make applications due now (the planner's next run refreshes them). DB write only."""
+    return ViberApplication.objects.filter(id__in=list(application_ids)).update(next_refresh_at=timezone.now())

@@ -1,0 +1,20 @@
+"""When each stored application is next refreshed: often while it moves, rarely once settled."""
+import random
+from datetime import timedelta
+
+from django.conf import settings
+
+
+def _jittered(seconds: float) -> timedelta:
+    # Spread work so records stored together do not all come due in the same second (a herd).
+    spread = settings.CAMS_REFRESH_JITTER
+    return timedelta(seconds=seconds * random.uniform(1 - spread, 1 + spread))
+
+
+def next_refresh_after_success(application, now):
+    interval = settings.CAMS_REFRESH_FINAL_SECONDS if application.is_final else settings.CAMS_REFRESH_MOVING_SECONDS
+    return now + _jittered(interval)
+
+
+def next_refresh_after_failure(now):
+    return now + _jittered(settings.CAMS_REFRESH_FAILURE_SECONDS)

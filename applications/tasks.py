@@ -1,0 +1,42 @@
+"""Celery tasks: thin wrappers that take ids and call services (see services/refresh.py)."""
+import logging
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+from .services import refresh
+
+logger = logging.getLogger(__name__)
+
+
+def retry_countdown(attempt: int) -> float:
+    """Exponential backoff with full jitter, capped below the broker's visibility timeout."""
+    ceiling = min(settings.CAMS_REFRESH_RETRY_MAX_SECONDS, settings.CAMS_REFRESH_RETRY_BASE_SECONDS * 2 ** attempt)
+    return random.uniform(ceiling / 2, ceiling)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_plan_due():
+    """Beat's entry point: lease due records and enqueue one refresh each."""
+    backend_claim = refresh.coordinator()
+    # Two beats (or a slow run overlapping the next) must not both plan: one holder at a time.
+    if not backend_claim.try_lock("refresh-planner", ttl=55):
+        return 0
+    try:
+        ids = refresh.refresh_plan_due()
+    finally:
+        backend_claim.unlock("refresh-planner")
+    expires = settings.CAMS_REFRESH_LEASE_SECONDS  # stale work is dropped; the lease re-plans it
+    for application_id in ids:
+        application_refresh.apply_async(args=[application_id], expires=expires)
+    logger.info("planned %d refreshes", len(ids))
+    return len(ids)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def application_refresh(self, application_id: int, attempt: int = 0):
+    outcome = refresh.application_refresh(application_id=application_id)
+    if outcome == refresh.Outcome.THROTTLED and attempt < settings.CAMS_REFRESH_MAX_RETRIES:
+        raise self.retry(args=[application_id, attempt + 1], countdown=retry_countdown(attempt))
+    return str(outcome)
