@@ -1,0 +1,166 @@
+"""Turns a stored application into the grouped rows the detail page shows.
+
+The page must show every field CAMS sent, including ones we have never seen, so the groups
+below name the known fields and ``extra_fields`` collects the rest. Values come from the stored
+raw ``Data`` (top level) and the normalised ``audit_record`` (list fields flattened), never
+re-typed: the template escapes them and decides links through ``application_extras``.
+"""
+import json
+from dataclasses import dataclass, field
+
+from .. import codes
+from ..cams.parsing import TABLE_FIELDS
+
+DATA = "data"  # a top-level field of Data
+RECORD = "record"  # a field of Data.AuditRecord
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    key: str
+    source: str = RECORD
+    kind: str = "text"  # text | long | url | time | flag | code:<table kind>
+
+
+# The three "times" are parsed by parsing.parse_timestamp into these model columns.
+_TIME_COLUMNS = {"GmtCreate": "gmt_create", "AuditTime": "audit_time", "GmtModifier": "gmt_modified"}
+
+SECTIONS = (
+    ("status", "Status and audit", (
+        Field("State", "State", DATA, "code:State"),
+        Field("Audit result", "AuditResult", DATA, "code:AuditResult"),
+        Field("Audit comment", "Reason", DATA, "long"),
+        Field("Audit time", "AuditTime", DATA, "time"),
+        Field("Request type", "RequestType", DATA, "code:RequestType"),
+        Field("Created", "GmtCreate", DATA, "time"),
+        Field("Modified", "GmtModifier", DATA, "time"),
+        Field("Request number", "RequestNo", DATA),
+        Field("Id", "Id", DATA),
+        Field("Creator", "Creator", DATA),
+        Field("Modifier", "Modifier", DATA),
+        Field("Viber service number", "MaapServiceNo", DATA),
+        Field("Subscriber code", "SubscriberCode", DATA),
+    )),
+    ("company", "Company", (
+        Field("Legal name", "CompanyLegalName"),
+        Field("English name", "CompanyEnglishName"),
+        Field("Legal representative", "CompanyLegalPerson"),
+        Field("Registered country", "CompanyRegisteredCountry"),
+        Field("Headquarters address", "CompleteAddressOfHeadquarters", kind="long"),
+        Field("Business licence number", "BusinessLicenseRegistrationNumber"),
+        Field("Industry", "IndustryInvolved"),
+        Field("Industry description", "IndustryDescription", kind="long"),
+        Field("Profile", "CompanyProfile", kind="long"),
+        Field("Website", "WebAddress", kind="url"),
+    )),
+    ("contact", "Contact", (
+        Field("Name", "ContactName"),
+        Field("Position", "ContactPosition"),
+        Field("Email", "ContactEmail"),
+        Field("Contact mail (older field)", "ContactMail"),
+        Field("Phone", "ContactPhone"),
+    )),
+    ("messaging", "Business account and messaging", (
+        Field("Business account name", "BusinessAccountName"),
+        Field("Conversation name", "MessageSessionName"),
+        Field("Conversation introduction", "MessageDialogueIntroduction", kind="long"),
+        Field("Messaging enabled on", "MessageEnableDate"),
+        Field("Age limit", "AgeLimit"),
+        Field("Reason for applying", "ApplyReason", kind="long"),
+        Field("Recovery status", "NowRecovery"),
+        Field("Recovery date", "RecoveryDate"),
+        Field("Suspension date", "SuspensionDate"),
+    )),
+    ("documents", "Documents and links", (
+        Field("Letter of guarantee", "LetterGuarantee", kind="url"),
+        Field("Supplementary information", "OtherLetterGuarantee", kind="url"),
+        Field("Website", "WebAddress", kind="url"),
+    )),
+    ("auto-reply", "Auto-reply", (
+        Field("Auto-reply enabled", "EnableAutoReply", kind="flag"),
+        Field("Reply content", "ReplyContent", kind="long"),
+    )),
+)
+
+# Record fields shown as tables or images rather than rows.
+_SHOWN_ELSEWHERE = {"Logo", "MessageDestinationCountry", "MessageDestinationInternationalCountry",
+                    *TABLE_FIELDS}
+_FLAGS = {"Y": "Yes", "N": "No"}
+
+
+@dataclass
+class Row:
+    label: str
+    key: str
+    kind: str
+    present: bool
+    value: object = ""
+    parsed: object = None  # a datetime for "time", a CodeInfo for "code:*", a label for "flag"
+
+
+@dataclass
+class Table:
+    key: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _row(spec: Field, application, data: dict, record: dict) -> Row:
+    source = data if spec.source == DATA else record
+    present = spec.key in source
+    value = source.get(spec.key, "")
+    kind, parsed = spec.kind, None
+    if kind == "time":
+        parsed = getattr(application, _TIME_COLUMNS[spec.key])
+    elif kind.startswith("code:"):
+        parsed = codes.describe(kind.partition(":")[2], str(value))
+        kind = "code"
+    elif kind == "flag":
+        parsed = _FLAGS.get(str(value).strip().upper())
+    return Row(spec.label, spec.key, kind, present, value, parsed)
+
+
+def _table(key: str, rows, known_columns) -> Table:
+    """Known columns first, then any column a future response adds, so nothing is hidden."""
+    rows = [row for row in rows or [] if isinstance(row, dict)]
+    columns = list(known_columns)
+    for row in rows:
+        columns += [name for name in row if name not in columns]
+    return Table(key, columns, [[row.get(name, "") for name in columns] for row in rows])
+
+
+def extra_fields(data: dict, record: dict) -> list[tuple[str, object]]:
+    """Every Data / AuditRecord field no section, table or image shows, as (dotted key, value)."""
+    shown_data = {spec.key for _, _, specs in SECTIONS for spec in specs if spec.source == DATA}
+    shown_record = {spec.key for _, _, specs in SECTIONS for spec in specs if spec.source == RECORD}
+    shown_record |= _SHOWN_ELSEWHERE
+    extra = [(key, value) for key, value in data.items() if key not in shown_data and key != "AuditRecord"]
+    extra += [(f"AuditRecord.{key}", value) for key, value in record.items() if key not in shown_record]
+    return extra
+
+
+def detail_context(application) -> dict:
+    raw = application.raw_response if isinstance(application.raw_response, dict) else {}
+    data = raw.get("Data") if isinstance(raw.get("Data"), dict) else {}
+    record = application.audit_record if isinstance(application.audit_record, dict) else {}
+    document = application.document if isinstance(application.document, dict) else {}
+    sections = [
+        {"id": section_id, "title": title, "rows": [_row(spec, application, data, record) for spec in specs]}
+        for section_id, title, specs in SECTIONS
+    ]
+    tables = {
+        "addresses": _table("CompanyAddress", record.get("CompanyAddress"), TABLE_FIELDS["CompanyAddress"]),
+        "telephones": _table("CompanyTel", record.get("CompanyTel"), TABLE_FIELDS["CompanyTel"]),
+    }
+    return {
+        "sections": sections,
+        "tables": tables,
+        "destinations_local": document.get("destinations_local") or [],
+        "destinations_international": document.get("destinations_international") or [],
+        "logos": [logo for logo in record.get("Logo", []) if isinstance(logo, str)],
+        "extra_fields": extra_fields(data, record),
+        "envelope": [(key, value) for key, value in raw.items() if key != "Data"],
+        # Pretty-printed here, escaped by the template like every other upstream string.
+        "raw_json": json.dumps(raw, indent=2, ensure_ascii=False, sort_keys=False),
+    }
