@@ -99,10 +99,14 @@ class Row:
     parsed: object = None  # a datetime for "time", a CodeInfo for "code:*", a label for "flag"
 
 
+_COLUMN_LABELS = {"CompanyAddressTitle": "Title", "CompanyAddress": "Address",
+                  "CompanyTelTitle": "Title", "CompanyTelNumber": "Number"}
+
+
 @dataclass
 class Table:
     key: str
-    columns: list[str]
+    columns: list[tuple[str, str]]  # (label, upstream key)
     rows: list[list[str]] = field(default_factory=list)
 
 
@@ -127,7 +131,8 @@ def _table(key: str, rows, known_columns) -> Table:
     columns = list(known_columns)
     for row in rows:
         columns += [name for name in row if name not in columns]
-    return Table(key, columns, [[row.get(name, "") for name in columns] for row in rows])
+    labels = [(_COLUMN_LABELS.get(name, name), name) for name in columns]
+    return Table(key, labels, [[row.get(name, "") for name in columns] for row in rows])
 
 
 def extra_fields(data: dict, record: dict) -> list[tuple[str, object]]:
