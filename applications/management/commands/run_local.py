@@ -104,9 +104,7 @@ class Command(BaseCommand):
             line = raw.decode("utf-8", "replace").rstrip("\n")
             if name == "worker" and " ready." in line:
                 self.worker_ready.set()
-            with self.output_lock:
-                self.stdout.write(f"[{name}] {line}")
-                self.stdout.flush()
+            self.emit(f"[{name}] {line}")
 
     def dead_child(self):
         for name, process in self.children.items():
@@ -163,15 +161,21 @@ class Command(BaseCommand):
             pass
 
     def on_signal(self, signum, frame):
-        if not self.stopping.is_set():
-            self.say(f"received {signal.Signals(signum).name}")
+        # Only set a flag: writing here could deadlock on output_lock held by the main thread.
         self.stopping.set()
 
     # --- output -----------------------------------------------------------------------
-    def say(self, message):
+    def emit(self, text):
+        # Output must never stop the supervisor from stopping its children (e.g. a closed pipe).
         with self.output_lock:
-            self.stdout.write(f"[run_local] {message}")
-            self.stdout.flush()
+            try:
+                self.stdout.write(text)
+                self.stdout.flush()
+            except (OSError, ValueError):
+                pass
+
+    def say(self, message):
+        self.emit(f"[run_local] {message}")
 
     def print_banner(self, port, sim_port):
         password_file = demo_password_file()
@@ -191,6 +195,4 @@ class Command(BaseCommand):
             "  Stop:      press Ctrl-C",
         ]
         rule = "=" * max(len(line) for line in lines)
-        with self.output_lock:
-            self.stdout.write("\n".join(["", rule, *lines, rule, ""]))
-            self.stdout.flush()
+        self.emit("\n".join(["", rule, *lines, rule, ""]))
