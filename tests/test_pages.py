@@ -8,10 +8,12 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from applications.cams.parsing import LIST_FIELDS, flatten_string_list
+from applications.templatetags.application_extras import http_url_or_empty
 from tests.factories import example_body, make_application
 
 EXAMPLE_NO = "5435435435"
@@ -215,6 +217,16 @@ def test_it_never_links_or_loads_a_javascript_url(logged_in):
     assert JS_URL in text_of(page.select_one("#documents"))  # still shown, as text
 
 
+@pytest.mark.parametrize("value, allowed", [
+    ("https://example.com/a?b=1", True), ("HTTP://EXAMPLE.COM", True),
+    ("javascript:alert(1)", False), (" JaVaScRiPt:alert(1)", False), ("java\tscript:alert(1)", False),
+    ("data:text/html,<b>x</b>", False), ("//evil.example/x", False), ("https:///no-host", False),
+    ("http://a b.example", False), ("/relative/path", False), ("http://[::1", False), (None, False),
+])
+def test_only_absolute_http_urls_may_become_links(value, allowed):
+    assert bool(http_url_or_empty(value)) is allowed
+
+
 @pytest.mark.django_db
 def test_external_links_open_without_opener_or_referrer(logged_in):
     make_application()
@@ -241,7 +253,20 @@ def test_refresh_is_refused_without_a_csrf_token(user):
     make_application()
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    assert client.post(reverse("applications:refresh", args=[EXAMPLE_NO])).status_code == 403
+    response = client.post(reverse("applications:refresh", args=[EXAMPLE_NO]))
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_the_friendly_404_page(logged_in):
+    response = logged_in.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in text_of(soup_of(response).select_one("h1"))
+
+
+def test_the_500_page_renders_without_a_request():
+    assert "Something went wrong" in render_to_string("500.html")
 
 
 @pytest.mark.django_db
@@ -318,3 +343,16 @@ def test_a_throttled_refresh_keeps_showing_the_stored_copy(logged_in, live_cams)
     assert response.status_code == 200
     banner = text_of(soup_of(response).select_one("#stale-banner"))
     assert "CAMS is throttling our requests" in banner and "RequestId" in banner
+
+
+@pytest.mark.django_db
+def test_a_failed_lookup_calls_cams_once_even_though_the_page_redirects(logged_in, live_cams, settings):
+    settings.CAMS_FRESH_SECONDS = 0  # the stored copy is always stale, so every view would ask
+    make_application()
+    live_cams.set_faults(throttle_rate=1.0)
+    response = logged_in.get(reverse("applications:lookup"), {"request_no": EXAMPLE_NO}, follow=True)
+    assert soup_of(response).select_one("#stale-banner")
+    assert live_cams.stats()["calls"] == 1
+    # A later visit is a new look: it asks CAMS again.
+    logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))
+    assert live_cams.stats()["calls"] == 2
