@@ -5,6 +5,7 @@ import random
 from celery import shared_task
 from django.conf import settings
 
+from .coordination import coordinator
 from .services import refresh
 
 logger = logging.getLogger(__name__)
@@ -16,22 +17,29 @@ def retry_countdown(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def refresh_plan_due():
-    """Beat's entry point: lease due records and enqueue one refresh each."""
-    backend_claim = refresh.coordinator()
+def plan_and_enqueue(*, batch=None) -> int:
+    """Lease due records and enqueue one refresh task each; returns how many were planned."""
+    backend = coordinator()
     # Two beats (or a slow run overlapping the next) must not both plan: one holder at a time.
-    if not backend_claim.try_lock("refresh-planner", ttl=55):
+    if not backend.try_lock("refresh-planner", ttl=55):
         return 0
     try:
-        ids = refresh.refresh_plan_due()
+        ids = refresh.refresh_plan_due(batch=batch)
     finally:
-        backend_claim.unlock("refresh-planner")
-    expires = settings.CAMS_REFRESH_LEASE_SECONDS  # stale work is dropped; the lease re-plans it
+        backend.unlock("refresh-planner")
+    # A refresh still queued when its lease ends is obsolete (the planner re-plans the record):
+    # expiring it keeps a beat that ran while workers were down from piling up a backlog.
+    expires = settings.CAMS_REFRESH_LEASE_SECONDS
     for application_id in ids:
         application_refresh.apply_async(args=[application_id], expires=expires)
     logger.info("planned %d refreshes", len(ids))
     return len(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_plan_due():
+    """Beat's entry point (see CELERY_BEAT_SCHEDULE)."""
+    return plan_and_enqueue()
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)

@@ -5,11 +5,15 @@ always means PostgreSQL, Redis and Chromium were really exercised.
 """
 import os
 
-import pytest
-import redis as redis_lib
-from django.core.cache import cache
+# Tests never run on ECS: keep the credential chain from starting its metadata-refresh scheduler
+# (it logs "Scheduler has been shut down" into closed streams at exit).
+os.environ.setdefault("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
 
-from applications.sandbox.server import start_simulator
+import pytest  # noqa: E402
+import redis as redis_lib  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+
+from applications.sandbox.server import start_simulator  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
