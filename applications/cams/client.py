@@ -178,7 +178,8 @@ def map_exception(exc: Exception) -> errors.CamsError:
             detail = str(getattr(inner, "message", inner))
             if "timed out" in detail.lower() or "timeout" in detail.lower():
                 return errors.UpstreamUnavailable("CAMS did not answer in time", code="Timeout")
-            return errors.UpstreamUnavailable(f"Could not connect to CAMS: {detail[:300]}", code="ConnectionError")
+            logger.warning("CAMS connection failed: %s", detail[:500])
+            return errors.UpstreamUnavailable("Could not connect to CAMS", code="ConnectionError")
         return errors.UpstreamUnavailable("CAMS answered something unreadable", code="MalformedResponse")
     if "Credential" in type(exc).__name__:
         return errors.AuthError(f"No usable Alibaba Cloud credentials: {exc}", code="InvalidCredentials")
