@@ -76,3 +76,21 @@ def application_refresh(*, application_id: int, max_wait: float | None = None) -
 def application_mark_due(*, application_ids) -> int:
     """Make applications due now (the planner's next run refreshes them). DB write only."""
     return ViberApplication.objects.filter(id__in=list(application_ids)).update(next_refresh_at=timezone.now())
+
+
+def applications_refresh_enqueue(*, application_ids) -> int:
+    """Queue a background refresh for each application, once the current transaction commits.
+
+    Side effects: Celery messages (through the shared rate limiter when they run).
+    """
+    from ..tasks import application_refresh  # tasks import this module
+
+    ids = [int(pk) for pk in application_ids]
+    expires = settings.CAMS_REFRESH_LEASE_SECONDS
+
+    def enqueue():
+        for application_id in ids:
+            application_refresh.apply_async(args=[application_id], expires=expires)
+
+    transaction.on_commit(enqueue)
+    return len(ids)
