@@ -4,9 +4,11 @@ CAMS owns the data: these rows are a cache plus history. ``ViberApplication`` ho
 good copy with indexed columns for what people search and filter on; the whole audit record
 and the raw response stay as JSON so nothing upstream sends is lost.
 """
+from django.conf import settings
 from django.db import models
 
 from . import codes
+from .models_review import BulkLookup, BulkLookupItem, ReviewLogEntry, ReviewStatus  # noqa: F401
 
 
 class ViberApplication(models.Model):
@@ -44,7 +46,13 @@ class ViberApplication(models.Model):
     last_error_request_id = models.CharField(max_length=128, blank=True, default="")
     last_error_at = models.DateTimeField(null=True, blank=True)
 
-    state_changed_at = models.DateTimeField(null=True, blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Internal review (ours, never sent by CAMS); the trail is in models_review.ReviewLogEntry.
+    review_status = models.CharField(max_length=32, choices=ReviewStatus.choices, default=ReviewStatus.NEW,
+                                     db_index=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_applications")
+    review_updated_at = models.DateTimeField(null=True, blank=True)
     next_refresh_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,7 +62,12 @@ class ViberApplication(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cust_space_id", "request_no"], name="uniq_application_space_request_no"),
         ]
-        indexes = [models.Index(fields=["state", "audit_result"], name="app_state_audit_idx")]
+        indexes = [
+            models.Index(fields=["state", "audit_result"], name="app_state_audit_idx"),
+            # Review queue: default sort with its tie-breaker, and the common "my open work" filter.
+            models.Index(fields=["gmt_create", "id"], name="app_created_id_idx"),
+            models.Index(fields=["review_status", "gmt_create"], name="app_review_created_idx"),
+        ]
 
     def __str__(self):
         name = self.company_english_name or self.company_legal_name or "?"
@@ -116,3 +129,4 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application.request_no} {self.field}: {self.old_value or '∅'} → {self.new_value}"
+

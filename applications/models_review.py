@@ -1,0 +1,122 @@
+"""Our own records about applications: the internal review trail and bulk lookups.
+
+Imported by ``applications.models`` so Django registers them in the ``applications`` app. The
+review *state* (status, assignee) lives in columns of ``ViberApplication`` so the queue filters
+and sorts on one table; this module holds the append-only log of every review action and the
+progress rows of bulk lookups.
+"""
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+
+
+class ReviewStatus(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    FOLLOWING_UP = "following_up", "Following up with customer"
+    ESCALATED = "escalated", "Escalated"
+    RESOLVED = "resolved", "Resolved"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk ``update()`` and ``delete()`` are refused: the log is only ever appended to.
+
+    Deleting an application still cascades (Django's collector deletes rows without this
+    queryset); nothing in the app deletes applications.
+    """
+
+    def update(self, **kwargs):
+        raise PermissionDenied("The review log is append-only")
+
+    def delete(self):
+        raise PermissionDenied("The review log is append-only")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class ReviewLogEntry(models.Model):
+    """One review action: who, when, what, and the value before and after."""
+
+    class Action(models.TextChoices):
+        STATUS = "status", "Status changed"
+        ASSIGN = "assign", "Assignee changed"
+        NOTE = "note", "Note added"
+
+    application = models.ForeignKey("applications.ViberApplication", on_delete=models.CASCADE,
+                                    related_name="review_log")
+    # The user row may go away one day; the name recorded at the time stays.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    before = models.CharField(max_length=150, blank=True, default="")
+    after = models.CharField(max_length=150, blank=True, default="")
+    note = models.TextField(blank=True, default="")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["application", "-at"], name="review_log_app_at_idx")]
+        permissions = [("review_application", "Can set review status, assign and add notes")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionDenied("The review log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The review log is append-only")
+
+
+class BulkLookup(models.Model):
+    """A pasted list of request numbers fetched in the background (one item row per number)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    cust_space_id = models.CharField(max_length=64, blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Bulk lookup #{self.pk} ({self.total} numbers, {self.status})"
+
+
+class BulkLookupItem(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        FOUND = "found", "Found"
+        NOT_FOUND = "not_found", "Not found"
+        FAILED = "failed", "Failed"
+
+    bulk = models.ForeignKey(BulkLookup, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    request_no = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    application = models.ForeignKey("applications.ViberApplication", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    error_code = models.CharField(max_length=128, blank=True, default="")
+    error_message = models.TextField(blank=True, default="")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["bulk", "position"]
+        constraints = [models.UniqueConstraint(fields=["bulk", "position"], name="uniq_bulk_item_position")]
+
+    def __str__(self):
+        return f"{self.request_no}: {self.outcome}"
