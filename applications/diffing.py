@@ -1,0 +1,125 @@
+"""Field-by-field differences between two snapshot documents (pure: no I/O, no models).
+
+``diff_values`` compares any two JSON values; ``snapshot_changes`` first reshapes a snapshot's
+normalised ``document`` (see ``cams.parsing.ParsedApplication.document``) into what a reviewer
+reads, so a change appears once under its upstream name instead of twice (the typed copy and the
+``audit_record`` copy), and the nested lists compare as lists:
+
+- lists of strings (logos, destination countries) as multisets: entries added and removed;
+- lists of rows (addresses, telephones): row by row when the count is unchanged (so an edited
+  address shows the one column that changed), else as rows added and removed.
+"""
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+
+# Top-level document keys shown, under the name CAMS uses for them in Data.
+_TOP_LEVEL = (
+    ("state", "State"), ("audit_result", "AuditResult"), ("reason", "Reason"), ("request_type", "RequestType"),
+    ("gmt_create", "GmtCreate"), ("audit_time", "AuditTime"), ("gmt_modified", "GmtModifier"),
+    ("maap_service_no", "MaapServiceNo"), ("subscriber_code", "SubscriberCode"), ("creator", "Creator"),
+    ("modifier", "Modifier"),
+)
+# AuditRecord fields compared through their typed, flattened lists instead.
+_LIST_FIELDS = ("Logo", "MessageDestinationCountry", "MessageDestinationInternationalCountry",
+                "CompanyAddress", "CompanyTel")
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str  # e.g. "CompanyEnglishName", "CompanyAddress[2].CompanyAddress", "Logo[]"
+    kind: str  # added | removed | changed
+    before: object = None
+    after: object = None
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _is_row_list(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def diff_values(before, after, path: str = "") -> list[Change]:
+    """Changes turning ``before`` into ``after``; a missing key counts as added / removed."""
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        changes = []
+        for key in [*after, *(key for key in before if key not in after)]:
+            sub_path = f"{path}.{key}" if path else str(key)
+            if key not in before:
+                changes.append(Change(sub_path, ADDED, None, after[key]))
+            elif key not in after:
+                changes.append(Change(sub_path, REMOVED, before[key], None))
+            else:
+                changes += diff_values(before[key], after[key], sub_path)
+        return changes
+    if isinstance(before, list) and isinstance(after, list):
+        if _is_row_list(before) and _is_row_list(after) and len(before) == len(after):
+            changes = []
+            for index, (old, new) in enumerate(zip(before, after), start=1):
+                changes += diff_values(old, new, f"{path}[{index}]")
+            return changes
+        return _multiset_diff(before, after, path)
+    return [Change(path, CHANGED, before, after)]
+
+
+def _multiset_diff(before: list, after: list, path: str) -> list[Change]:
+    old, new = Counter(map(_canonical, before)), Counter(map(_canonical, after))
+    removed, added = old - new, new - old
+    changes = []
+    for item in before:  # keep upstream order, once per surplus copy
+        key = _canonical(item)
+        if removed[key]:
+            removed[key] -= 1
+            changes.append(Change(f"{path}[]", REMOVED, item, None))
+    for item in after:
+        key = _canonical(item)
+        if added[key]:
+            added[key] -= 1
+            changes.append(Change(f"{path}[]", ADDED, None, item))
+    return changes
+
+
+def _destination_text(entry) -> str:
+    if not isinstance(entry, dict):
+        return str(entry)
+    name, raw = entry.get("name") or "", entry.get("raw") or ""
+    return f"{name} ({raw})" if name and raw and name != raw else (raw or name)
+
+
+def comparable(document) -> dict:
+    """A snapshot document reshaped for comparison (see the module docstring)."""
+    document = document if isinstance(document, dict) else {}
+    view = {label: document.get(key) for key, label in _TOP_LEVEL if key in document}
+    record = document.get("audit_record") if isinstance(document.get("audit_record"), dict) else {}
+    view.update({key: value for key, value in record.items() if key not in _LIST_FIELDS})
+    view["CompanyAddress"] = list(document.get("addresses") or [])
+    view["CompanyTel"] = list(document.get("telephones") or [])
+    view["MessageDestinationCountry"] = [_destination_text(d) for d in document.get("destinations_local") or []]
+    view["MessageDestinationInternationalCountry"] = [
+        _destination_text(d) for d in document.get("destinations_international") or []]
+    view["Logo"] = list(document.get("logos") or [])
+    extra = document.get("extra") if isinstance(document.get("extra"), dict) else {}
+    view.update({f"Data.{key}": value for key, value in extra.items()})
+    return view
+
+
+def snapshot_changes(before_document, after_document) -> list[Change]:
+    """What a reviewer sees changed between two snapshots, field by field."""
+    return diff_values(comparable(before_document), comparable(after_document))
+
+
+def value_text(value) -> str:
+    """One line for a changed value: rows as "Key: value · Key: value", lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return " · ".join(f"{key}: {value_text(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(value_text(item) for item in value)
+    return str(value)
