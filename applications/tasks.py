@@ -48,3 +48,11 @@ def application_refresh(self, application_id: int, attempt: int = 0):
     if outcome == refresh.Outcome.THROTTLED and attempt < settings.CAMS_REFRESH_MAX_RETRIES:
         raise self.retry(args=[application_id, attempt + 1], countdown=retry_countdown(attempt))
     return str(outcome)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def bulk_lookup_chunk(bulk_id: int, item_ids: list[int]):
+    """A few numbers of a bulk lookup (issue #4); see services/bulk_lookup.py."""
+    from .services.bulk_lookup import bulk_lookup_run_chunk
+
+    return bulk_lookup_run_chunk(bulk_id=bulk_id, item_ids=item_ids)

@@ -17,8 +17,9 @@ def group(name: str) -> Group:
     return group
 
 
-def make_user(django_user_model, username: str, group_name: str | None, **extra):
-    user = django_user_model.objects.create_user(username, password=PASSWORD, **extra)
+def make_user(django_user_model, username: str, group_name: str | None, *, password=None, **extra):
+    # No password unless asked: hashing one costs a few hundred ms, and force_login needs none.
+    user = django_user_model.objects.create_user(username, password=password, **extra)
     if group_name:
         user.groups.add(group(group_name))
     return django_user_model.objects.get(pk=user.pk)  # fresh: no stale permission cache

@@ -18,6 +18,7 @@ from ..models import ViberApplication
 from ..selectors import application_get
 from ..services.lookup import SOURCE_STALE, application_lookup
 from .presenters import detail_context
+from .review_presenters import review_context
 
 RECENT_LIMIT = 10
 FALLBACK_SAMPLES = ["5435435435"]
@@ -136,6 +137,7 @@ def detail(request, request_no):
         "snapshots": application.snapshots.all()[:50],
         "events": application.events.all()[:50],
         **detail_context(application),
+        **review_context(request, application),
     }
     return render(request, "applications/detail.html", context)
 

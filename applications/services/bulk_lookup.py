@@ -1,0 +1,97 @@
+"""Bulk lookup: many request numbers fetched in the background through ``application_lookup``.
+
+``bulk_lookup_start`` stores one row per number and, once committed, enqueues small chunks of
+them as Celery tasks, so several workers share the work and no task nears its time limit. Each
+chunk calls the ordinary lookup service per number (cache-aside, single-flight, rate limited by
+the shared limiter) and writes the outcome on the number's row: the page polls those rows for
+progress. The last chunk to finish marks the bulk lookup done with a conditional UPDATE.
+"""
+import logging
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from ..cams import errors
+from ..models import BulkLookup, BulkLookupItem
+from .lookup import application_lookup
+
+logger = logging.getLogger(__name__)
+CHUNK_SIZE = 10
+
+Outcome = BulkLookupItem.Outcome
+
+
+def bulk_lookup_start(*, numbers: list[str], cust_space_id: str = "", actor=None) -> BulkLookup:
+    """Create the bulk lookup and its items; enqueues the chunk tasks on commit (DB writes only)."""
+    from ..tasks import bulk_lookup_chunk
+
+    with transaction.atomic():
+        bulk = BulkLookup.objects.create(created_by=actor, cust_space_id=cust_space_id, total=len(numbers))
+        items = BulkLookupItem.objects.bulk_create(
+            [BulkLookupItem(bulk=bulk, position=index, request_no=number) for index, number in enumerate(numbers)])
+        ids = [item.pk for item in items]
+        if not ids[0:1] or ids[0] is None:  # backends that do not return ids from bulk_create
+            ids = list(bulk.items.order_by("position").values_list("id", flat=True))
+        chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
+        transaction.on_commit(lambda: [bulk_lookup_chunk.delay(bulk.pk, chunk) for chunk in chunks])
+    return bulk
+
+
+def _outcome_of(item: BulkLookupItem, cust_space_id: str) -> dict:
+    try:
+        result = application_lookup(request_no=item.request_no, cust_space_id=cust_space_id)
+    except errors.NotFound as error:
+        return {"outcome": Outcome.NOT_FOUND, "error_code": error.code[:128], "error_message": error.message}
+    except errors.CamsError as error:
+        return {"outcome": Outcome.FAILED, "error_code": (error.code or error.kind)[:128],
+                "error_message": error.message}
+    except Exception as error:  # one bad number must not stop the others
+        logger.exception("bulk lookup of %s failed", item.request_no)
+        return {"outcome": Outcome.FAILED, "error_code": type(error).__name__[:128],
+                "error_message": "Unexpected error; see the worker log"}
+    if result.error is not None:
+        # CAMS failed but an older copy exists: the number is known, the fetch failed.
+        return {"outcome": Outcome.FAILED, "application": result.application,
+                "error_code": (result.error.code or result.error.kind)[:128],
+                "error_message": f"Stored copy kept: {result.error.message}"}
+    return {"outcome": Outcome.FOUND, "application": result.application, "error_code": "", "error_message": ""}
+
+
+def bulk_lookup_run_chunk(*, bulk_id: int, item_ids: list[int]) -> int:
+    """Look up the still-pending items among ``item_ids``; returns how many were done.
+
+    Side effects: up to one CAMS call per item (through the lookup service), item rows updated,
+    the bulk lookup marked running, then done when no item is pending any more.
+    """
+    bulk = BulkLookup.objects.filter(pk=bulk_id).first()
+    if bulk is None:
+        return 0
+    now = timezone.now()
+    BulkLookup.objects.filter(pk=bulk_id, status=BulkLookup.Status.QUEUED).update(
+        status=BulkLookup.Status.RUNNING, started_at=now)
+    done = 0
+    for item in BulkLookupItem.objects.filter(pk__in=item_ids, bulk_id=bulk_id, outcome=Outcome.PENDING):
+        fields = _outcome_of(item, bulk.cust_space_id)
+        # A redelivered chunk may race its first delivery: only a pending row takes an outcome.
+        done += BulkLookupItem.objects.filter(pk=item.pk, outcome=Outcome.PENDING).update(
+            finished_at=timezone.now(), **fields)
+    if not BulkLookupItem.objects.filter(bulk_id=bulk_id, outcome=Outcome.PENDING).exists():
+        BulkLookup.objects.filter(pk=bulk_id).exclude(status=BulkLookup.Status.DONE).update(
+            status=BulkLookup.Status.DONE, finished_at=timezone.now())
+    return done
+
+
+def bulk_lookup_progress(*, bulk: BulkLookup) -> dict:
+    counts = dict(bulk.items.order_by().values_list("outcome").annotate(n=Count("id")))
+    finished = bulk.total - counts.get(Outcome.PENDING, 0)
+    return {
+        "total": bulk.total,
+        "finished": finished,
+        "percent": round(100 * finished / bulk.total) if bulk.total else 100,
+        "found": counts.get(Outcome.FOUND, 0),
+        "not_found": counts.get(Outcome.NOT_FOUND, 0),
+        "failed": counts.get(Outcome.FAILED, 0),
+        "pending": counts.get(Outcome.PENDING, 0),
+        "done": bulk.status == BulkLookup.Status.DONE,
+    }

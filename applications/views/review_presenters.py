@@ -1,0 +1,56 @@
+"""What the application page adds for the internal review: the review panel and snapshot diffs."""
+from dataclasses import dataclass
+
+from ..diffing import ADDED, REMOVED, snapshot_changes, value_text
+from ..forms_review import AssignForm, NoteForm, StatusForm
+from ..models import ApplicationSnapshot, ReviewStatus
+from ..services.review import can_review
+
+SNAPSHOT_DIFF_LIMIT = 20
+REVIEW_LOG_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    path: str
+    kind: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class SnapshotDiff:
+    snapshot: object
+    previous: object  # None for the first copy stored (or when older ones are beyond the limit)
+    changes: list
+
+
+def _rows(changes) -> list[ChangeRow]:
+    return [ChangeRow(change.path, change.kind, "" if change.kind == ADDED else value_text(change.before),
+                      "" if change.kind == REMOVED else value_text(change.after)) for change in changes]
+
+
+def snapshot_diffs(application, *, limit: int = SNAPSHOT_DIFF_LIMIT) -> list[SnapshotDiff]:
+    """Newest first: each snapshot against the one stored before it (one query, limit + 1 rows)."""
+    snapshots = list(ApplicationSnapshot.objects.filter(application=application).order_by("-seen_at", "-id")
+                     .only("id", "seen_at", "state", "audit_result", "document", "request_id")[:limit + 1])
+    diffs = []
+    for index, snapshot in enumerate(snapshots[:limit]):
+        previous = snapshots[index + 1] if index + 1 < len(snapshots) else None
+        changes = _rows(snapshot_changes(previous.document, snapshot.document)) if previous else []
+        diffs.append(SnapshotDiff(snapshot, previous, changes))
+    return diffs
+
+
+def review_context(request, application) -> dict:
+    editable = can_review(request.user)
+    return {
+        "can_review": editable,
+        "review_status_label": ReviewStatus(application.review_status).label
+        if application.review_status in ReviewStatus.values else application.review_status,
+        "status_form": StatusForm(initial={"status": application.review_status}) if editable else None,
+        "assign_form": AssignForm(initial={"assignee": application.assignee_id or ""}) if editable else None,
+        "note_form": NoteForm() if editable else None,
+        "review_log": application.review_log.select_related(None).all()[:REVIEW_LOG_LIMIT],
+        "snapshot_diffs": snapshot_diffs(application),
+    }
