@@ -1,9 +1,11 @@
 """Celery tasks: thin wrappers that take ids and call services (see services/refresh.py)."""
 import logging
 import random
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from .coordination import coordinator
 from .services import refresh
@@ -30,8 +32,9 @@ def plan_and_enqueue(*, batch=None) -> int:
     # A refresh still queued when its lease ends is obsolete (the planner re-plans the record):
     # expiring it keeps a beat that ran while workers were down from piling up a backlog.
     expires = settings.CAMS_REFRESH_LEASE_SECONDS
+    planned_at = timezone.now().isoformat()
     for application_id in ids:
-        application_refresh.apply_async(args=[application_id], expires=expires)
+        application_refresh.apply_async(args=[application_id], kwargs={"planned_at": planned_at}, expires=expires)
     logger.info("planned %d refreshes", len(ids))
     return len(ids)
 
@@ -43,10 +46,16 @@ def refresh_plan_due():
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
-def application_refresh(self, application_id: int, attempt: int = 0):
-    outcome = refresh.application_refresh(application_id=application_id)
+def application_refresh(self, application_id: int, attempt: int = 0, planned_at: str | None = None):
+    planned = datetime.fromisoformat(planned_at) if planned_at else None
+    outcome = refresh.application_refresh(application_id=application_id, planned_at=planned)
+    retry_kwargs = {"planned_at": planned_at}
     if outcome == refresh.Outcome.THROTTLED and attempt < settings.CAMS_REFRESH_MAX_RETRIES:
-        raise self.retry(args=[application_id, attempt + 1], countdown=retry_countdown(attempt))
+        raise self.retry(args=[application_id, attempt + 1], kwargs=retry_kwargs, countdown=retry_countdown(attempt))
+    if outcome == refresh.Outcome.BUSY and attempt < settings.CAMS_REFRESH_MAX_RETRIES:
+        # The holder may be a worker that died mid-task: look again once its claim has expired.
+        countdown = min(settings.CELERY_TASK_TIME_LIMIT + 1, settings.CAMS_REFRESH_RETRY_MAX_SECONDS)
+        raise self.retry(args=[application_id, attempt + 1], kwargs=retry_kwargs, countdown=countdown)
     return str(outcome)
 
 

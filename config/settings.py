@@ -172,7 +172,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # we schedule stays well below it (see CAMS_REFRESH_RETRY_MAX_SECONDS), or it would run twice.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)
 if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Sweep for messages of dead workers often enough that they come back soon after the
+        # visibility timeout (kombu's default sweep is only every ~100 s).
+        "unacked_restore_interval": min(10, max(1, CELERY_VISIBILITY_TIMEOUT // 5)),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_BEAT_SCHEDULE = {
     "plan-due-refreshes": {
         "task": "applications.tasks.refresh_plan_due",

@@ -28,6 +28,7 @@ class Outcome(enum.StrEnum):
     THROTTLED = "throttled"
     FAILED = "failed"
     BUSY = "busy"  # another worker holds this record right now
+    DONE_ALREADY = "done-already"  # fetched since this refresh was planned (a redelivered task)
     MISSING = "missing"
 
 
@@ -50,16 +51,23 @@ def refresh_plan_due(*, now=None, batch=None) -> list[int]:
     return ids
 
 
-def application_refresh(*, application_id: int, max_wait: float | None = None) -> Outcome:
-    """Fetch one stored application from CAMS and store what changed (network + DB write)."""
+def application_refresh(*, application_id: int, planned_at=None, max_wait: float | None = None) -> Outcome:
+    """Fetch one stored application from CAMS and store what changed (network + DB write).
+
+    ``planned_at`` makes a redelivered or retried task idempotent: a record fetched since then
+    (by a lookup, or by the first delivery) is not fetched again.
+    """
     backend = coordinator()
     claim = f"refresh:{application_id}"
+    # The claim outlives no task: the hard time limit kills a task before its claim expires.
     if not backend.try_lock(claim, ttl=settings.CELERY_TASK_TIME_LIMIT):
         return Outcome.BUSY
     try:
         app = ViberApplication.objects.filter(pk=application_id).first()
         if app is None:
             return Outcome.MISSING
+        if planned_at is not None and app.fetched_at and app.fetched_at >= planned_at:
+            return Outcome.DONE_ALREADY
         try:
             fetched = cams_fetch_rate_limited(request_no=app.request_no, cust_space_id=app.cust_space_id,
                                               max_wait=max_wait)
