@@ -1,0 +1,100 @@
+"""Bulk lookup: parsing the pasted list, outcomes per number, and end to end with a real worker."""
+import os
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.urls import reverse
+
+from applications.benchmarks.worker_processes import celery_worker, current_database_url
+from applications.forms_review import BULK_MAX, BulkLookupForm
+from applications.models import BulkLookup, BulkLookupItem
+from applications.services.bulk_lookup import bulk_lookup_progress, bulk_lookup_run_chunk
+from tests.conftest import require
+from tests.review_helpers import make_user
+
+
+def numbers_without_space(simulator, count):
+    dataset = simulator.simulator.store.dataset
+    return [number for number in dataset.request_numbers() if not dataset.get(number)[1]][:count]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("111\n222\n333", ["111", "222", "333"]),
+    ("111, 222 ,333;444", ["111", "222", "333", "444"]),
+    ("  111\r\n\r\n111 222\t", ["111", "222"]),
+])
+def test_pasted_numbers_split_on_lines_commas_and_spaces(text, expected):
+    form = BulkLookupForm({"numbers": text})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["numbers"] == expected
+
+
+def test_more_than_500_numbers_or_junk_is_refused():
+    assert not BulkLookupForm({"numbers": " ".join(str(n) for n in range(BULK_MAX + 1))}).is_valid()
+    assert BulkLookupForm({"numbers": " ".join(str(n) for n in range(BULK_MAX))}).is_valid()
+    form = BulkLookupForm({"numbers": "123 <script> 456"})
+    assert not form.is_valid() and "<script>" in form.errors["numbers"][0]
+
+
+@pytest.mark.django_db
+def test_each_number_gets_found_not_found_or_failed(live_cams):
+    known = numbers_without_space(live_cams, 2)
+    bulk = BulkLookup.objects.create(total=3)
+    items = [BulkLookupItem.objects.create(bulk=bulk, position=i, request_no=n)
+             for i, n in enumerate([*known[:1], "404404404404"])]
+    assert bulk_lookup_run_chunk(bulk_id=bulk.pk, item_ids=[item.pk for item in items]) == 2
+    live_cams.set_faults(error_rate=1.0)
+    failing = BulkLookupItem.objects.create(bulk=bulk, position=2, request_no=known[1])
+    bulk_lookup_run_chunk(bulk_id=bulk.pk, item_ids=[failing.pk])
+    outcomes = dict(bulk.items.values_list("request_no", "outcome"))
+    assert outcomes == {known[0]: "found", "404404404404": "not_found", known[1]: "failed"}
+    assert bulk.items.get(request_no=known[0]).application.request_no == known[0]
+    bulk.refresh_from_db()
+    assert bulk.status == "done"
+    assert bulk_lookup_progress(bulk=bulk) == {"total": 3, "finished": 3, "percent": 100, "found": 1,
+                                                "not_found": 1, "failed": 1, "pending": 0, "done": True}
+    # A redelivered chunk changes nothing.
+    assert bulk_lookup_run_chunk(bulk_id=bulk.pk, item_ids=[item.pk for item in items]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_lookup_runs_on_a_real_worker_with_live_progress(client, live_cams, redis_settings,
+                                                                django_user_model):
+    require(connection.vendor == "postgresql", "worker processes need PostgreSQL (the test DB is shared)")
+    require(bool(os.environ.get("REDIS_URL")), "worker processes need REDIS_URL as this process's broker")
+    env = {
+        "DATABASE_URL": current_database_url(), "REDIS_URL": redis_settings.REDIS_URL,
+        "CAMS_ENDPOINT": live_cams.endpoint, "CAMS_PROTOCOL": "http",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": live_cams.access_key_id,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": live_cams.access_key_secret,
+        "CAMS_MAX_QPS": 200, "CAMS_RATE_LIMIT_WAIT_SECONDS": 30, "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    reviewer = make_user(django_user_model, "rita", "reviewers")
+    client.force_login(reviewer)
+    known = numbers_without_space(live_cams, 30)
+    pasted = "\n".join(known[:15]) + "\n" + ", ".join(known[15:]) + " 404000000001 404000000002"
+    with celery_worker(env, name="bulk", concurrency=4):
+        response = client.post(reverse("applications:bulk-new"), {"numbers": pasted})
+        assert response.status_code == 302
+        bulk = BulkLookup.objects.get()
+        assert bulk.total == 32
+        progress_url = reverse("applications:bulk-progress", args=[bulk.pk])
+        seen = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            fragment = BeautifulSoup(client.get(progress_url).content, "html.parser")
+            bar = fragment.select_one("progress")
+            seen.append(int(bar["value"]))
+            if not fragment.select_one("#bulk-progress").has_attr("hx-get"):
+                break  # finished: the fragment stops asking to be polled
+            time.sleep(0.2)
+    bulk.refresh_from_db()
+    assert bulk.status == "done", f"progress seen: {seen}"
+    assert seen == sorted(seen) and seen[-1] == 32
+    assert bulk_lookup_progress(bulk=bulk)["found"] == 30
+    assert bulk_lookup_progress(bulk=bulk)["not_found"] == 2
+    page = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
+    links = [a["href"] for a in page.select("#bulk-results a")]
+    assert len(links) == 30 and links[0] == reverse("applications:detail", args=[known[0]])
