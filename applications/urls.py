@@ -9,6 +9,10 @@ urlpatterns = [
     path("lookup/", views.lookup, name="lookup"),
     path("applications/<str:request_no>/", views.detail, name="detail"),
     path("applications/<str:request_no>/refresh/", views.refresh, name="refresh"),
+    path("applications/<str:request_no>/refresh-background/", views.refresh_background,
+         name="refresh-background"),
+    path("refresh/", views.health, name="health"),
+    path("api/refresh-health/", views.health_api, name="api-health"),
     path("api/applications/<str:request_no>/", views.application_detail_api, name="api-detail"),
     # Review queue and internal review (issue #4)
     path("queue/", review_views.queue, name="queue"),

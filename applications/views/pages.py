@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ..cams.errors import CamsError
@@ -17,7 +18,7 @@ from ..forms import LookupForm
 from ..models import ViberApplication
 from ..selectors import application_get
 from ..services.lookup import SOURCE_STALE, application_lookup
-from .presenters import detail_context
+from .presenters import detail_context, refresh_schedule, timeline
 from .review_presenters import review_context
 
 RECENT_LIMIT = 10
@@ -136,9 +137,12 @@ def detail(request, request_no):
         "cust_space_id": cust_space_id,
         "snapshots": application.snapshots.all()[:50],
         "events": application.events.all()[:50],
+        "schedule": refresh_schedule(application, timezone.now()),
         **detail_context(application),
         **review_context(request, application),
     }
+    # Snapshots and change events, merged newest first (reuses the two lists above).
+    context["timeline"] = timeline(context["snapshots"], context["events"])
     return render(request, "applications/detail.html", context)
 
 

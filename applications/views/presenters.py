@@ -169,3 +169,79 @@ def detail_context(application) -> dict:
         # Pretty-printed here, escaped by the template like every other upstream string.
         "raw_json": json.dumps(raw, indent=2, ensure_ascii=False, sort_keys=False),
     }
+
+
+# --- Refresh schedule and timeline (background refresh, issue 3) ---
+
+_EVENT_CODE_KINDS = {"state": "State", "audit_result": "AuditResult"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One ApplicationEvent as "State: In review (I) → Active (A)"."""
+
+    event: object
+    at: object
+    field_label: str
+    old: codes.CodeInfo
+    new: codes.CodeInfo
+
+
+def event_change(event) -> Change:
+    kind = _EVENT_CODE_KINDS.get(event.field, event.field)
+    return Change(event, event.seen_at, event.get_field_display(),
+                  codes.describe(kind, event.old_value), codes.describe(kind, event.new_value))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # "event" | "snapshot"
+    at: object
+    item: object  # a Change or an ApplicationSnapshot
+    first: bool = False  # the first snapshot stored for this application
+
+
+def timeline(snapshots, events, *, limit: int = 50) -> list[TimelineEntry]:
+    """Snapshots and change events merged, newest first; at the same instant the event comes first.
+
+    Given the newest ``limit`` of each, the newest ``limit`` of the merge is exact.
+    """
+    snapshots, events = list(snapshots), list(events)
+    # Only when every snapshot is here is the oldest one known to be the first copy stored.
+    first = min(snapshots, key=lambda s: (s.seen_at, s.pk)) if 0 < len(snapshots) < limit else None
+    entries = [TimelineEntry("event", e.seen_at, event_change(e)) for e in events]
+    entries += [TimelineEntry("snapshot", s.seen_at, s, first=s is first) for s in snapshots]
+
+    def order(entry):
+        pk = entry.item.event.pk if entry.kind == "event" else entry.item.pk
+        return entry.at, entry.kind == "event", pk
+
+    return sorted(entries, key=order, reverse=True)[:limit]
+
+
+def refresh_schedule(application, now) -> dict:
+    """When the background refresh next looks at this application, and why that often."""
+    from django.conf import settings
+
+    final = application.is_final
+    next_at = application.next_refresh_at
+    return {
+        "next_at": next_at,
+        "overdue": bool(next_at and next_at <= now),
+        "final": final,
+        "state": application.state_info,
+        "audit_result": application.audit_result_info,
+        "interval": duration_text(settings.CAMS_REFRESH_FINAL_SECONDS if final else settings.CAMS_REFRESH_MOVING_SECONDS),
+        "now": now,
+    }
+
+
+def duration_text(seconds: float) -> str:
+    """600 -> "10 minutes", 86400 -> "1 day", 90 -> "1 minute 30 seconds" (two largest units)."""
+    seconds = int(round(seconds))
+    parts = []
+    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+    return " ".join(parts[:2]) or "0 seconds"
