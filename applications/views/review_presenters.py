@@ -48,9 +48,9 @@ def review_context(request, application) -> dict:
         "can_review": editable,
         "review_status_label": ReviewStatus(application.review_status).label
         if application.review_status in ReviewStatus.values else application.review_status,
-        "status_form": StatusForm(initial={"status": application.review_status}) if editable else None,
-        "assign_form": AssignForm(initial={"assignee": application.assignee_id or ""}) if editable else None,
-        "note_form": NoteForm() if editable else None,
+        "status_form": StatusForm(initial={"status": application.review_status}, auto_id="status_%s") if editable else None,
+        "assign_form": AssignForm(initial={"assignee": application.assignee_id or ""}, auto_id="assign_%s") if editable else None,
+        "note_form": NoteForm(auto_id="note_%s") if editable else None,
         "review_log": application.review_log.select_related(None).all()[:REVIEW_LOG_LIMIT],
         "snapshot_diffs": snapshot_diffs(application),
     }

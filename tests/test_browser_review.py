@@ -1,0 +1,70 @@
+"""Chromium walk-through of the review: queue, application, status change, note."""
+import pytest
+
+from tests.factories import make_application
+from tests.review_helpers import PASSWORD, make_user
+from tests.test_browser import SCREENSHOT_DIR, page  # noqa: F401  (the Chromium page fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_reviewer_works_an_application_from_the_queue(page, live_server, django_user_model):  # noqa: F811
+    make_application(RequestNo="7001", AuditResult="reject", Reason="Logo <b>unclear</b>",
+                     audit_record={"CompanyEnglishName": "Acme Foods"})
+    make_application(RequestNo="7002", AuditResult="pass", audit_record={"CompanyEnglishName": "Bolt Travel"})
+    make_user(django_user_model, "rita", "reviewers", password=PASSWORD, first_name="Rita", last_name="Review")
+
+    page.goto(f"{live_server.url}/queue/")
+    page.get_by_label("Username").fill("rita")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Review queue").wait_for()
+
+    # Filter by audit result with the labelled select; the filter lands in the URL.
+    page.get_by_label("Audit result", exact=True).select_option("reject")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/queue/?*audit_result=reject*")
+    rows = page.locator("table.queue-table tbody tr")
+    assert rows.count() == 1 and "Logo <b>unclear</b>" in rows.first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(SCREENSHOT_DIR / "viber-review-queue.png"), full_page=True)
+
+    page.get_by_role("link", name="7001").click()
+    page.wait_for_url("**/applications/7001/")
+    review = page.locator("#review")
+    assert "New" in review.locator("#review-status").inner_text()
+
+    # Resolving a rejected application without a note is refused with a message.
+    review.get_by_label("Internal status").select_option("resolved")
+    review.get_by_role("button", name="Set status").click()
+    page.locator(".message-error").wait_for()
+    assert "needs a note" in page.locator(".message-error").inner_text()
+
+    review = page.locator("#review")
+    review.get_by_label("Internal status").select_option("following_up")
+    review.get_by_role("button", name="Set status").click()
+    page.locator(".message-success").wait_for()
+    assert page.locator("#review-status").inner_text() == "Following up with customer"
+
+    # Keyboard only: focus the note box, type, tab to its button and press Enter.
+    page.get_by_label("Add a note").focus()
+    page.keyboard.type("Emailed the customer about the logo")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Add note"
+    page.keyboard.press("Enter")
+    page.locator(".message-success").wait_for()
+    log = page.locator("#review-log tbody tr")
+    assert log.count() == 2
+    assert "Emailed the customer about the logo" in log.nth(0).inner_text()
+    assert "Following up with customer" in log.nth(1).inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(SCREENSHOT_DIR / "viber-review-application-review.png"), full_page=True)
+
+    # The queue now shows the new internal status.
+    page.get_by_role("link", name="Review queue").click()
+    page.get_by_label("Internal status", exact=True).select_option("following_up")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**review_status=following_up*")
+    assert page.locator("table.queue-table tbody tr").count() == 1
+    # Metrics arrive through htmx after the page loads.
+    page.locator("#metric-waiting").wait_for()
