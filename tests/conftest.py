@@ -13,7 +13,9 @@ import pytest  # noqa: E402
 import redis as redis_lib  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
-from applications.sandbox.server import start_simulator  # noqa: E402
+
+# The simulator fixtures (cams_simulator, cams_simulator_factory, signed raw calls ...).
+pytest_plugins = ["tests.simulator_fixtures"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
@@ -27,17 +29,10 @@ def require(condition: bool, reason: str):
         pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def simulator():
-    handle = start_simulator()
-    yield handle
-    handle.stop()
-
-
 @pytest.fixture
-def live_cams(simulator, settings):
+def live_cams(cams_simulator, settings):
     """Point the app at the session's simulator, with clean faults and counters."""
-    simulator.reset()
+    simulator = cams_simulator
     settings.CAMS_ENDPOINT = simulator.endpoint
     settings.CAMS_PROTOCOL = "http"
     settings.CAMS_ENDPOINT_IS_SIMULATOR = True
@@ -47,7 +42,6 @@ def live_cams(simulator, settings):
     settings.CAMS_CONNECT_TIMEOUT_MS = 2000
     settings.CAMS_READ_TIMEOUT_MS = 5000
     yield simulator
-    simulator.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -129,7 +129,7 @@ def test_missing_credentials_are_an_auth_error(live_cams, settings, monkeypatch)
 
     for name in ("environment_access_key_id", "environment_access_key_secret", "environment_security_token"):
         monkeypatch.setattr(auth_util, name, None, raising=False)
-    monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+    monkeypatch.setattr(auth_util, "environment_ecs_metadata_disabled", "true")
     monkeypatch.setenv("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true")
     monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", "/nonexistent")
     monkeypatch.setenv("HOME", "/nonexistent")

@@ -25,10 +25,7 @@ from applications.sandbox.faults import FaultConfig, FaultInjector, TokenBucket
 from applications.sandbox.signature import (
     NonceCache, SignatureError, Verifier, canonical_query_string, headers_from_message, sign_headers,
 )
-from tests.simulator_fixtures import (  # noqa: F401  (fixtures)
-    cams_client_factory, cams_sdk_client, cams_simulator, cams_simulator_factory, cams_simulator_session,
-    make_sdk_client, raw_call,
-)
+from tests.simulator_fixtures import make_sdk_client, raw_call
 
 ODD_REQUEST_NO = "R 1~x/é*+"
 ODD_SPACE = "空间 *~%"
