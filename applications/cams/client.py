@@ -8,6 +8,7 @@ limit, so retrying is the caller's decision (refresh tasks back off, page views 
 # Reference: https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-getviberbyrequestno
 # Reference: ../shared/api/cams-api-facts.md §3 (how errors surface) and §6 (credentials)
 """
+import functools
 import logging
 import threading
 from dataclasses import dataclass
@@ -89,8 +90,14 @@ def build_sdk_config() -> openapi_models.Config:
             config.security_token = settings.CAMS_SECURITY_TOKEN
     else:
         # tea-openapi does not fall back to the chain by itself (facts §6): hand it over.
-        config.credential = CredentialClient()
+        config.credential = _default_credential()
     return config
+
+
+@functools.cache
+def _default_credential() -> CredentialClient:
+    # One chain per process: its ECS provider starts a refresh thread, and it caches what it found.
+    return CredentialClient()
 
 
 def _client() -> _RawKeepingClient:
