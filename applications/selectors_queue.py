@@ -156,9 +156,14 @@ def queue_page(*, filters: dict, user=None, sort: str | None = None, page: int =
     number = max(1, min(page, pages))
     ordered, sort = queue_order(qs, sort)
     offset = (number - 1) * page_size
-    rows = list(ordered.select_related("assignee").only(*LIST_COLUMNS, "assignee__username",
-                                                         "assignee__first_name", "assignee__last_name")
-                [offset:offset + page_size]) if total else []
+    rows = []
+    if total:
+        # Deferred join: walk the OFFSET over ids alone (an index-only scan where the sort index
+        # covers it), then read the page's 50 wide rows by primary key.
+        ids = list(ordered.values_list("id", flat=True)[offset:offset + page_size])
+        by_id = ViberApplication.objects.filter(pk__in=ids).select_related("assignee").only(
+            *LIST_COLUMNS, "assignee__username", "assignee__first_name", "assignee__last_name").in_bulk(ids)
+        rows = [by_id[pk] for pk in ids if pk in by_id]
     return QueuePage(rows=rows, number=number, page_size=page_size, total=total, sort=sort,
                      state_counts=_counts([(s, n) for s, _, n in grouped], "State"),
                      audit_counts=_counts([(a, n) for _, a, n in grouped], "AuditResult"))
