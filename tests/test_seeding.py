@@ -1,0 +1,41 @@
+"""The seeding command: N realistic rows, fast, shaped like what the store writes."""
+import pytest
+from django.core.management import call_command
+
+from applications.benchmarks.bulk_seed import generate_row
+from applications.models import ViberApplication
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_applications_loads_the_requested_number_of_rows(capsys):
+    call_command("seed_applications", 250, "--seed", "3")
+    assert ViberApplication.objects.count() == 250
+    assert "Seeded 250 applications" in capsys.readouterr().out
+    call_command("seed_applications", 50)  # continues after the rows present: no duplicate numbers
+    assert ViberApplication.objects.values("request_no").distinct().count() == 300
+
+
+def test_seeded_rows_fill_every_searched_column_and_the_json_documents():
+    call_command("seed_applications", 40, verbosity=0)
+    for app in ViberApplication.objects.all():
+        for column in ("request_no", "company_legal_name", "company_english_name", "business_account_name",
+                       "business_license_number", "contact_name", "contact_email", "contact_phone", "industry",
+                       "state", "audit_result", "request_type"):
+            assert getattr(app, column), column
+        assert app.gmt_create and app.fetched_at and app.review_status == "new"
+        assert app.audit_record["CompanyLegalName"] == app.company_legal_name
+        assert app.document["request_no"] == app.request_no
+        for destination in app.document["destinations_local"] + app.document["destinations_international"]:
+            assert set(destination) == {"raw", "dial_code", "iso", "name"} and destination["iso"].isupper()
+
+
+def test_the_generator_is_deterministic_and_varied():
+    import random
+
+    first = [generate_row(random.Random(5), i)["company_english_name"] for i in range(3)]
+    again = [generate_row(random.Random(5), i)["company_english_name"] for i in range(3)]
+    assert first == again
+    rng = random.Random(9)
+    names = {generate_row(rng, i)["company_english_name"] for i in range(500)}
+    assert len(names) > 450  # a name fragment selects a few rows, not a twentieth of the table
