@@ -214,6 +214,20 @@ def test_snapshots_are_read_only_too(admin_client, db):
     assert admin_client.post(url, {"state": "X"}).status_code == 403
 
 
+def test_snapshots_are_searched_by_request_number_prefix_or_request_id(admin_client, db):
+    make_application(RequestNo="5435435435")
+    make_application(RequestNo="7000000001")
+    url = reverse("admin:applications_applicationsnapshot_changelist")
+
+    def found(term):
+        return [s.application.request_no for s in admin_client.get(url, {"q": term}).context["cl"].result_list]
+
+    assert found("7000") == ["7000000001"]
+    assert found("000001") == []  # a prefix, not a substring
+    request_id = ApplicationSnapshot.objects.get(application__request_no="5435435435").request_id
+    assert "5435435435" in found(request_id)  # the example's RequestId is shared by both
+
+
 def test_the_review_log_shows_inline_and_stays_read_only(admin_client, admin_user, db):
     app = make_application()
     review_set_status(application=app, status="escalated", actor=admin_user, note="call the customer")

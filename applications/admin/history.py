@@ -1,7 +1,10 @@
 """Read-only admin pieces: snapshots, state-change events and the review log."""
 from django.contrib import admin
+from django.db.models import Q
 
 from ..models import ApplicationEvent, ApplicationSnapshot, ReviewLogEntry
+from .pagination import EstimatedCountPaginator
+from .search import search_terms
 
 
 class ReadOnlyMixin:
@@ -50,5 +53,14 @@ class ApplicationSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("application",)
     list_filter = ("state", "audit_result")
     search_fields = ("^application__request_no", "=request_id")
+    search_help_text = "Request number (exact or its start) or the RequestId of the fetch."
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_search_results(self, request, queryset, search_term):
+        # Case-sensitive prefix and equality: served by the request number's pattern-ops index and
+        # a plain comparison, where Django's "^" would build an unindexable UPPER(...) LIKE.
+        for term in search_terms(search_term):
+            queryset = queryset.filter(Q(application__request_no__startswith=term) | Q(request_id=term))
+        return queryset, False
     readonly_fields = [field.name for field in ApplicationSnapshot._meta.fields]

@@ -41,6 +41,7 @@ class Result:
     stock_full_counts: int
     optimised_full_counts: int
     slowest_sql: str
+    stock_indexed: dict | None = None
 
 
 class _Rollback(Exception):
@@ -99,7 +100,9 @@ def _drop_search_indexes():
     return names
 
 
-def run(cases: list[Case], *, repeat: int, client: Client | None = None) -> tuple[list[Result], list[str]]:
+def run(cases: list[Case], *, repeat: int, client: Client | None = None,
+        stock_with_indexes: bool = False) -> tuple[list[Result], list[str]]:
+    """Optimised admin, then stock admin without the search indexes (and, if asked, with them)."""
     try:
         setup_test_environment()  # the test client then records the response's context
     except RuntimeError:
@@ -108,8 +111,11 @@ def run(cases: list[Case], *, repeat: int, client: Client | None = None) -> tupl
     optimised = {}
     for case in cases:
         optimised[case.label] = _measure(client, OPTIMISED_URL, case.query, repeat)
-    stock, hidden = {}, []
+    stock, stock_indexed, hidden = {}, {}, []
     with override_settings(ROOT_URLCONF=STOCK_URLCONF):
+        if stock_with_indexes:
+            for case in cases:
+                stock_indexed[case.label] = _measure(client, STOCK_URL, case.query, repeat)[0]
         try:
             with transaction.atomic():
                 hidden = _drop_search_indexes()
@@ -128,7 +134,7 @@ def run(cases: list[Case], *, repeat: int, client: Client | None = None) -> tupl
             optimised_queries=len(opt_queries),
             optimised_full_counts=sum(bool(FULL_COUNT.search(q["sql"])) for q in opt_queries),
             stock_full_counts=sum(bool(FULL_COUNT.search(q["sql"])) for q in stock_queries),
-            slowest_sql=slowest["sql"],
+            slowest_sql=slowest["sql"], stock_indexed=stock_indexed.get(case.label),
         ))
     return results, hidden
 
