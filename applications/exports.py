@@ -1,4 +1,4 @@
-"""Spreadsheet export of applications (the review queue's "Download CSV", admin actions).
+"""Spreadsheet export of applications (the review queue's "Download CSV", admin actions; XLSX in exports_xlsx).
 
 Every cell goes through ``neutralise``: upstream strings (company names, reasons) are written by
 customers, and a cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage return,
@@ -56,11 +56,16 @@ def neutralise(value) -> str:
     return text
 
 
-def export_rows(queryset) -> Iterator[list[str]]:
-    """The header, then one neutralised row per application (streams; constant memory)."""
-    yield [header for header, _ in COLUMNS]
+def export_queryset(queryset) -> Iterator:
+    """The applications of ``queryset`` with only the exported columns (streams; constant memory)."""
     rows = queryset.select_related("assignee").only(*_FIELDS, "assignee__username")
-    for application in rows.iterator(chunk_size=2000):
+    return rows.iterator(chunk_size=2000)
+
+
+def export_rows(queryset) -> Iterator[list[str]]:
+    """The header, then one neutralised row per application."""
+    yield [header for header, _ in COLUMNS]
+    for application in export_queryset(queryset):
         yield [neutralise(getter(application)) for _, getter in COLUMNS]
 
 

@@ -1,14 +1,16 @@
 """Forms of the review queue (GET filters), the internal review actions and the bulk lookup."""
 import re
+from functools import lru_cache
 
 import pycountry
 from django import forms
-from django.core.cache import cache
 
 from . import codes
 from .models import ReviewStatus
+from .queue_cache import cached
 from .selectors_queue import SORTS, queue_distinct, queue_reviewers
 from .validation import clean_cust_space_id, clean_request_no
+from .widgets import FastSelect
 
 ANY = [("", "Any")]
 SORT_LABELS = {"created": "Created", "audited": "Audited", "request_no": "Request number", "company": "Company",
@@ -19,12 +21,7 @@ _CHOICES_CACHE_SECONDS = 300
 
 
 def _cached_distinct(column: str) -> list[str]:
-    key = f"queue:distinct:{column}"
-    values = cache.get(key)
-    if values is None:
-        values = queue_distinct(column)
-        cache.set(key, values, _CHOICES_CACHE_SECONDS)
-    return values
+    return cached(f"queue:distinct:{column}", lambda: queue_distinct(column), _CHOICES_CACHE_SECONDS)
 
 
 def _code_choices(kind: str, current: str = ""):
@@ -34,11 +31,25 @@ def _code_choices(kind: str, current: str = ""):
     return choices
 
 
+@lru_cache(maxsize=1)
 def _sort_choices():
     out = []
     for key, label in SORT_LABELS.items():
         out += [(f"-{key}", f"{label}, newest / highest first"), (key, f"{label}, oldest / lowest first")]
     return out
+
+
+@lru_cache(maxsize=1)
+def _country_choices():
+    # Static data: building and sorting ~250 pycountry entries cost a few ms on every page.
+    return ANY + sorted(((country.alpha_2, f"{getattr(country, 'common_name', country.name)} ({country.alpha_2})")
+                         for country in pycountry.countries), key=lambda choice: choice[1])
+
+
+def _assignee_choices():
+    reviewers = cached("queue:choices:reviewers", lambda: [
+        (str(user.pk), user.get_full_name() or user.get_username()) for user in queue_reviewers()])
+    return ANY + [("me", "Assigned to me"), ("none", "Unassigned")] + reviewers
 
 
 class QueueFilterForm(forms.Form):
@@ -50,27 +61,25 @@ class QueueFilterForm(forms.Form):
     audit_result = forms.CharField(label="Audit result", required=False, max_length=32)
     request_type = forms.CharField(label="Request type", required=False, max_length=64)
     industry = forms.CharField(label="Industry", required=False, max_length=128)
-    country = forms.ChoiceField(label="Destination country", required=False)
+    country = forms.ChoiceField(label="Destination country", required=False, widget=FastSelect)
     cust_space_id = forms.CharField(label="Customer space", required=False, max_length=64)
-    review_status = forms.ChoiceField(label="Internal status", required=False, choices=ANY + ReviewStatus.choices)
-    assignee = forms.ChoiceField(label="Assignee", required=False)
+    review_status = forms.ChoiceField(label="Internal status", required=False, choices=ANY + ReviewStatus.choices,
+                                      widget=FastSelect)
+    assignee = forms.ChoiceField(label="Assignee", required=False, widget=FastSelect)
     created_from = forms.DateField(label="Created from", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label="Created to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(label="Sort by", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, widget=FastSelect)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         data = data or {}
         for name, kind in (("state", "State"), ("audit_result", "AuditResult"), ("request_type", "RequestType")):
-            self.fields[name].widget = forms.Select(choices=_code_choices(kind, data.get(name, "")))
+            self.fields[name].widget = FastSelect(choices=_code_choices(kind, data.get(name, "")))
         industries = _cached_distinct("industry")
-        self.fields["industry"].widget = forms.Select(choices=ANY + [(value, value) for value in industries])
-        self.fields["country"].choices = ANY + sorted(
-            ((country.alpha_2, f"{getattr(country, 'common_name', country.name)} ({country.alpha_2})")
-             for country in pycountry.countries), key=lambda choice: choice[1])
-        self.fields["assignee"].choices = ANY + [("me", "Assigned to me"), ("none", "Unassigned")] + [
-            (str(user.pk), user.get_full_name() or user.get_username()) for user in queue_reviewers()]
+        self.fields["industry"].widget = FastSelect(choices=ANY + [(value, value) for value in industries])
+        self.fields["country"].choices = _country_choices()
+        self.fields["assignee"].choices = _assignee_choices()
         self.fields["sort"].choices = _sort_choices()
 
     def clean(self):

@@ -67,6 +67,13 @@ class ViberApplication(models.Model):
             # Review queue: default sort with its tie-breaker, and the common "my open work" filter.
             models.Index(fields=["gmt_create", "id"], name="app_created_id_idx"),
             models.Index(fields=["review_status", "gmt_create"], name="app_review_created_idx"),
+            # Queue filtered by state (and audit result) in the default order: the page's ids and
+            # the per-state/audit counts come from this index alone (index-only scans, no heap).
+            models.Index(fields=["state", "audit_result", "gmt_create", "id"], name="app_queue_state_created_idx"),
+            # Queue filtered by request type, sorted by audit time (newest audits of one kind).
+            models.Index(fields=["request_type", "audit_time", "id"], name="app_queue_type_audited_idx"),
+            # Queue metrics: creation-to-audit times over a period, an index-only scan of this.
+            models.Index(fields=["audit_time", "gmt_create"], name="app_queue_audited_created_idx"),
         ]
 
     def __str__(self):

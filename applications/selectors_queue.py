@@ -2,8 +2,9 @@
 
 Built to stay fast at 100,000+ rows on PostgreSQL: every sort key is an indexed column with
 ``id`` as tie-breaker, the total is the sum of one GROUP BY (state, audit result) that also gives
-the counts above the table (no separate COUNT), and a page is one LIMIT/OFFSET query reading
-only the columns the table shows. Metrics are a separate call (the page loads them lazily).
+the counts above the table (no separate COUNT; cached briefly per filter set, see queue_cache),
+and a page is one LIMIT/OFFSET query over ids followed by a read of only the columns the table
+shows. Metrics are a separate call (the page loads them lazily).
 """
 import statistics
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from . import codes
 from .models import ViberApplication
+from .queue_cache import grouped_counts
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -116,6 +118,7 @@ class QueuePage:
     sort: str
     state_counts: list = field(default_factory=list)  # [(code, CodeInfo, n)]
     audit_counts: list = field(default_factory=list)
+    counts_as_of: datetime | None = None  # when the (cached) counts and total were computed
 
     @property
     def pages(self) -> int:
@@ -149,24 +152,26 @@ def queue_page(*, filters: dict, user=None, sort: str | None = None, page: int =
                page_size: int = PAGE_SIZE) -> QueuePage:
     """One page of the filtered, sorted queue with the counts per state and audit result."""
     qs = queue_filter(filters=filters, user=user)
-    grouped = list(qs.order_by().values_list("state", "audit_result").annotate(n=Count("id")))
+    grouped, counts_as_of = grouped_counts(qs, filters=filters, user=user)
     total = sum(n for _, _, n in grouped)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     pages = max(1, -(-total // page_size))
     number = max(1, min(page, pages))
     ordered, sort = queue_order(qs, sort)
     offset = (number - 1) * page_size
+    # Deferred join: walk the OFFSET over ids alone (an index-only scan where the sort index
+    # covers it), then read the page's 50 wide rows by primary key. Read even when the cached
+    # total says 0: the rows are live, the counts up to COUNTS_SECONDS old.
+    ids = list(ordered.values_list("id", flat=True)[offset:offset + page_size])
     rows = []
-    if total:
-        # Deferred join: walk the OFFSET over ids alone (an index-only scan where the sort index
-        # covers it), then read the page's 50 wide rows by primary key.
-        ids = list(ordered.values_list("id", flat=True)[offset:offset + page_size])
+    if ids:
         by_id = ViberApplication.objects.filter(pk__in=ids).select_related("assignee").only(
             *LIST_COLUMNS, "assignee__username", "assignee__first_name", "assignee__last_name").in_bulk(ids)
         rows = [by_id[pk] for pk in ids if pk in by_id]
     return QueuePage(rows=rows, number=number, page_size=page_size, total=total, sort=sort,
                      state_counts=_counts([(s, n) for s, _, n in grouped], "State"),
-                     audit_counts=_counts([(a, n) for _, a, n in grouped], "AuditResult"))
+                     audit_counts=_counts([(a, n) for _, a, n in grouped], "AuditResult"),
+                     counts_as_of=counts_as_of)
 
 
 def _percentile(ordered: list[float], fraction: float) -> float | None:
@@ -185,13 +190,15 @@ def _audit_durations_seconds(since) -> tuple[int, float | None, float | None]:
     qs = ViberApplication.objects.filter(audit_time__gte=since, gmt_create__isnull=False).filter(
         audit_time__gte=F("gmt_create"))
     if connection.vendor == "postgresql":
-        sql, params = qs.values("id").query.sql_with_params()
+        # The conditions of ``qs`` written out: ``id IN (subquery)`` joined each audited row back
+        # to the table by primary key (7,000 lookups for 30 days at 100,000 rows, 55 ms); this is
+        # an index-only scan of (audit_time, gmt_create) (8 ms).
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d), "
                 "percentile_cont(0.9) WITHIN GROUP (ORDER BY d) FROM ("
-                "SELECT EXTRACT(EPOCH FROM (a.audit_time - a.gmt_create)) AS d "
-                f"FROM applications_viberapplication a WHERE a.id IN ({sql})) t", params)
+                "SELECT EXTRACT(EPOCH FROM (audit_time - gmt_create)) AS d FROM applications_viberapplication "
+                "WHERE audit_time >= %s AND gmt_create IS NOT NULL AND audit_time >= gmt_create) t", [since])
             n, median, p90 = cursor.fetchone()
         return n, median, p90
     durations = sorted(
@@ -209,7 +216,7 @@ def queue_metrics(*, period_days: int = 30, now=None) -> dict:
     now = now or timezone.now()
     pending = ViberApplication.objects.exclude(settled_q())
     waiting = [(code, codes.describe("State", code), n) for code, n in
-               pending.order_by().values_list("state").annotate(n=Count("id")).order_by("-n")]
+               pending.order_by().values_list("state").annotate(n=Count("*")).order_by("-n")]
     oldest = pending.filter(gmt_create__isnull=False).order_by("gmt_create", "id").only(
         "id", "request_no", "cust_space_id", "company_english_name", "company_legal_name", "gmt_create",
         "state", "audit_result").first()

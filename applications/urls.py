@@ -17,6 +17,7 @@ urlpatterns = [
     # Review queue and internal review (issue #4)
     path("queue/", review_views.queue, name="queue"),
     path("queue/export.csv", review_views.queue_export, name="queue-export"),
+    path("queue/export.xlsx", review_views.queue_export_xlsx, name="queue-export-xlsx"),
     path("queue/metrics/", review_views.queue_metrics_fragment, name="queue-metrics"),
     path("review/<int:pk>/status/", review_views.review_status, name="review-status"),
     path("review/<int:pk>/assign/", review_views.review_assign, name="review-assign"),

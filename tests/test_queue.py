@@ -211,3 +211,58 @@ def test_the_application_page_shows_what_changed_between_snapshots(client, viewe
     assert ("AuditResult", "changed", "reject", "auditing") in rows
     assert ("CompanyTel[1].CompanyTelNumber", "changed", "111", "<222>") in rows
     assert "first copy stored" in soup.select("#changes details")[1].get_text()
+
+
+# --- XLSX download, cached counts, filter form markup ------------------------------------------
+
+def test_the_xlsx_download_link_keeps_the_filters_and_exports_them(client, viewer, apps):
+    from openpyxl import load_workbook
+
+    ViberApplication.objects.filter(pk=apps["rejected"].pk).update(reason="@SUM(A1)")
+    client.force_login(viewer)
+    soup = BeautifulSoup(client.get(reverse("applications:queue") + "?state=I&sort=request_no").content, "html.parser")
+    link = soup.select_one("#export-xlsx")["href"]
+    assert link.startswith(reverse("applications:queue-export-xlsx"))
+    assert "state=I" in link and "sort=request_no" in link
+    response = client.get(link)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[0] for row in rows[1:]] == ["1001", "1002"]
+    assert rows[1][rows[0].index("Audit comment")] == "'@SUM(A1)"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_counts_are_cached_briefly_per_filter_set_and_the_page_says_when(client, viewer, apps):
+    client.force_login(viewer)
+    url = reverse("applications:queue") + "?state=I"
+    first = BeautifulSoup(client.get(url).content, "html.parser")
+    assert first.select_one("#counts-title").get_text(strip=True).startswith("2 applications")
+    assert "Counts as of" in first.select_one("#counts-as-of").get_text()
+    make_application(RequestNo="1003", State="I", AuditResult="auditing")
+    again = BeautifulSoup(client.get(url).content, "html.parser")
+    assert again.select_one("#counts-title").get_text(strip=True).startswith("2 applications")  # cached
+    assert "1003" in numbers(client.get(url))  # the table itself is live
+    other = BeautifulSoup(client.get(url + "&sort=request_no").content, "html.parser")  # same filters, same counts
+    assert other.select_one("#counts-title").get_text(strip=True).startswith("2 applications")
+    fresh = BeautifulSoup(client.get(url + "&audit_result=auditing").content, "html.parser")
+    assert fresh.select_one("#counts-title").get_text(strip=True).startswith("2 applications")  # 1002 and 1003
+
+
+def test_assigned_to_me_counts_are_per_user(client, reviewer, django_user_model, apps):
+    other = make_user(django_user_model, "otto", "reviewers")
+    review_assign(application=apps["active"], assignee=reviewer, actor=reviewer)
+    assert queue_page(filters={"assignee": "me"}, user=reviewer).total == 1
+    assert queue_page(filters={"assignee": "me"}, user=other).total == 0
+
+
+def test_the_filter_selects_keep_their_markup_and_selection(client, viewer, apps):
+    client.force_login(viewer)
+    soup = BeautifulSoup(client.get(reverse("applications:queue") + "?country=DE&state=I&sort=company").content,
+                         "html.parser")
+    country = soup.select_one('select[name="country"]')
+    assert country["id"] == "id_country" and soup.select_one('label[for="id_country"]') is not None
+    assert [option["value"] for option in country.select("option[selected]")] == ["DE"]
+    assert soup.select_one('select[name="state"] option[selected]')["value"] == "I"
+    assert soup.select_one('select[name="sort"] option[selected]')["value"] == "company"
+    assert soup.select_one('select[name="review_status"] option[selected]')["value"] == ""

@@ -14,8 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..exports import csv_response
+from ..exports_xlsx import xlsx_response
 from ..forms_review import SORT_LABELS, AssignForm, BulkLookupForm, NoteForm, QueueFilterForm, StatusForm
 from ..models import BulkLookup, ViberApplication
+from ..queue_cache import COUNTS_SECONDS
 from ..selectors_queue import DEFAULT_SORT, queue_filter, queue_metrics, queue_order, queue_page
 from ..services import review as review_services
 from ..services.bulk_lookup import bulk_lookup_progress, bulk_lookup_start
@@ -74,7 +76,7 @@ def queue(request):
         "next_url": "?" + _query(params, page=page.number + 1), "last_url": "?" + _query(params, page=page.pages),
         "first_url": "?" + _query(params, page=1),
         "state_link": lambda code: "?" + _query(params, state=code),
-        "periods": METRIC_PERIODS,
+        "periods": METRIC_PERIODS, "counts_seconds": COUNTS_SECONDS,
     }
     context["state_links"] = [(code, info, n, "?" + _query(params, state=code)) for code, info, n in page.state_counts]
     context["audit_links"] = [(code, info, n, "?" + _query(params, audit_result=code))
@@ -82,12 +84,23 @@ def queue(request):
     return render(request, "applications/queue.html", context)
 
 
+def _export_queryset(request):
+    """The queue's rows as filtered and sorted on the page (all pages, up to EXPORT_MAX_ROWS)."""
+    form = QueueFilterForm(request.GET)
+    qs, _ = queue_order(queue_filter(filters=form.filters(), user=request.user), request.GET.get("sort"))
+    return qs[:EXPORT_MAX_ROWS]
+
+
 @require_GET
 @login_required
 def queue_export(request):
-    form = QueueFilterForm(request.GET)
-    qs, _ = queue_order(queue_filter(filters=form.filters(), user=request.user), request.GET.get("sort"))
-    return csv_response(qs[:EXPORT_MAX_ROWS])
+    return csv_response(_export_queryset(request))
+
+
+@require_GET
+@login_required
+def queue_export_xlsx(request):
+    return xlsx_response(_export_queryset(request))
 
 
 @require_GET
