@@ -32,6 +32,11 @@ def page():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         yield context.new_page()
+        # While Playwright's loop runs, Django's connection lives in that loop's context: close it
+        # here, or it outlives the test and blocks dropping the test database.
+        from django.db import connections
+
+        connections.close_all()
         context.close()
         browser.close()
 
