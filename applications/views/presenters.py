@@ -7,9 +7,11 @@ re-typed: the template escapes them and decides links through ``application_extr
 """
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from .. import codes
 from ..cams.parsing import TABLE_FIELDS
+from ..templatetags import review_extras
 
 DATA = "data"  # a top-level field of Data
 RECORD = "record"  # a field of Data.AuditRecord
@@ -238,10 +240,4 @@ def refresh_schedule(application, now) -> dict:
 
 def duration_text(seconds: float) -> str:
     """600 -> "10 minutes", 86400 -> "1 day", 90 -> "1 minute 30 seconds" (two largest units)."""
-    seconds = int(round(seconds))
-    parts = []
-    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
-    return " ".join(parts[:2]) or "0 seconds"
+    return review_extras.duration_text(timedelta(seconds=round(seconds)))
