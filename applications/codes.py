@@ -9,20 +9,26 @@ from dataclasses import dataclass
 from django.conf import settings
 
 
+TONES = ("final", "moving", "bad", "neutral")  # the badge styles in static/css/app.css
+
+
 @dataclass(frozen=True)
 class CodeInfo:
     code: str
     label: str
     final: bool
     known: bool
+    tone: str  # badge colour: "final", "moving", or what the table says (e.g. "bad" for a rejection)
 
 
 def describe(kind: str, code: str | None) -> CodeInfo:
     code = code or ""
     entry = settings.CAMS_CODE_TABLE.get(kind, {}).get(code)
     if entry is None:
-        return CodeInfo(code=code, label=code or "—", final=False, known=False)
-    return CodeInfo(code=code, label=str(entry.get("label", code)), final=bool(entry.get("final")), known=True)
+        return CodeInfo(code=code, label=code or "—", final=False, known=False, tone="moving")
+    final = bool(entry.get("final"))
+    tone = entry.get("tone") if entry.get("tone") in TONES else ("final" if final else "moving")
+    return CodeInfo(code=code, label=str(entry.get("label", code)), final=final, known=True, tone=tone)
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

@@ -244,20 +244,21 @@ if CAMS_REFRESH_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
 
 # State and AuditResult codes are undocumented upstream: this table is the one place that
 # names them. "final" means nothing more is expected to happen without a new request.
-# Override the whole table with a JSON file in CAMS_CODE_TABLE_FILE.
+# Override the whole table with a JSON file in CAMS_CODE_TABLE_FILE. "tone" (optional) colours
+# the badge: "final" (green), "moving" (amber), "bad" (red), "neutral".
 CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
     "State": {
         "A": {"label": "Active", "final": True},
         "I": {"label": "In review", "final": False},
         "P": {"label": "Paused", "final": True},
         "R": {"label": "Recovering", "final": False},
-        "stop": {"label": "Stopped", "final": True},
+        "stop": {"label": "Stopped", "final": True, "tone": "bad"},
     },
     "AuditResult": {
         "unAudit": {"label": "Awaiting audit", "final": False},
         "auditing": {"label": "Under audit", "final": False},
         "pass": {"label": "Approved", "final": True},
-        "reject": {"label": "Rejected", "final": True},
+        "reject": {"label": "Rejected", "final": True, "tone": "bad"},
     },
     "RequestType": {
         "viberOpen": {"label": "Open account", "final": True},
