@@ -6,6 +6,11 @@ def application_get(*, request_no: str, cust_space_id: str = "") -> ViberApplica
     return ViberApplication.objects.filter(request_no=request_no, cust_space_id=cust_space_id).first()
 
 
+def application_list_recent(*, limit: int = 10):
+    """The applications fetched most recently (the home page's list)."""
+    return ViberApplication.objects.filter(fetched_at__isnull=False).order_by("-fetched_at")[:limit]
+
+
 def refresh_health(*, now=None) -> dict:
     """Figures for the refresh system's health page (a handful of indexed counts)."""
     from datetime import datetime, timedelta

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..cams.errors import CamsError
 from ..forms import LookupForm
-from ..models import ViberApplication
-from ..selectors import application_get
+from ..selectors import application_get, application_list_recent
 from ..services.lookup import SOURCE_STALE, application_lookup
 from .presenters import detail_context, refresh_schedule, timeline
 from .review_presenters import review_context
@@ -47,13 +46,11 @@ def detail_url(request_no: str, cust_space_id: str = "") -> str:
 
 
 def _home_context(form):
-    # A read this small does not earn a selector yet; it is the only listing in the UI.
-    recent = ViberApplication.objects.filter(fetched_at__isnull=False).order_by("-fetched_at")[:RECENT_LIMIT]
     return {
         "form": form,
         "cust_space_ids": settings.CAMS_CUST_SPACE_IDS,
         "samples": sample_request_numbers() if settings.CAMS_ENDPOINT_IS_SIMULATOR else [],
-        "recent": recent,
+        "recent": application_list_recent(limit=RECENT_LIMIT),
     }
 
 
