@@ -129,62 +129,61 @@ def _report(request, form, error: ValidationError | None = None):
     messages.error(request, "Nothing changed: " + " ".join(problems))
 
 
-@require_POST
-@login_required
-def review_status(request, pk):
+def _review_action(request, pk, form_class, act):
+    """Validate the POSTed form, run ``act(application, cleaned_data)`` and go back to the page.
+
+    ``act`` calls a review service and returns (level, message) for the user, or None to say
+    nothing; a ValidationError from the service is reported as "Nothing changed".
+    """
     application = _reviewed_application(request, pk)
-    form = StatusForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         _report(request, form)
         return _back(application)
     try:
-        entry = review_services.review_set_status(application=application, status=form.cleaned_data["status"],
-                                                  actor=request.user, note=form.cleaned_data["note"])
+        outcome = act(application, form.cleaned_data)
     except ValidationError as error:
         _report(request, form, error)
         return _back(application)
-    if entry:
-        messages.success(request, f"Internal status set to {application.get_review_status_display()}.")
-    else:
-        messages.info(request, "The internal status was already that.")
+    if outcome:
+        level, text = outcome
+        messages.add_message(request, level, text)
     return _back(application)
+
+
+@require_POST
+@login_required
+def review_status(request, pk):
+    def act(application, data):
+        entry = review_services.review_set_status(application=application, status=data["status"],
+                                                  actor=request.user, note=data["note"])
+        if entry:
+            return messages.SUCCESS, f"Internal status set to {application.get_review_status_display()}."
+        return messages.INFO, "The internal status was already that."
+
+    return _review_action(request, pk, StatusForm, act)
 
 
 @require_POST
 @login_required
 def review_assign(request, pk):
-    application = _reviewed_application(request, pk)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        _report(request, form)
-        return _back(application)
-    assignee_id = form.cleaned_data["assignee"]
-    assignee = get_object_or_404(get_user_model(), pk=assignee_id) if assignee_id else None
-    try:
-        entry = review_services.review_assign(application=application, assignee=assignee, actor=request.user)
-    except ValidationError as error:
-        _report(request, form, error)
-        return _back(application)
-    if entry:
-        messages.success(request, f"Assigned to {assignee.get_username()}." if assignee else "Unassigned.")
-    return _back(application)
+    def act(application, data):
+        assignee = get_object_or_404(get_user_model(), pk=data["assignee"]) if data["assignee"] else None
+        if review_services.review_assign(application=application, assignee=assignee, actor=request.user):
+            return messages.SUCCESS, f"Assigned to {assignee.get_username()}." if assignee else "Unassigned."
+        return None
+
+    return _review_action(request, pk, AssignForm, act)
 
 
 @require_POST
 @login_required
 def review_note(request, pk):
-    application = _reviewed_application(request, pk)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        _report(request, form)
-        return _back(application)
-    try:
-        review_services.review_add_note(application=application, actor=request.user, note=form.cleaned_data["note"])
-    except ValidationError as error:
-        _report(request, form, error)
-        return _back(application)
-    messages.success(request, "Note added.")
-    return _back(application)
+    def act(application, data):
+        review_services.review_add_note(application=application, actor=request.user, note=data["note"])
+        return messages.SUCCESS, "Note added."
+
+    return _review_action(request, pk, NoteForm, act)
 
 
 def _can_bulk(user) -> bool:
