@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .views import bulk as bulk_views
+from .views import queue as queue_views
 from .views import review as review_views
 
 app_name = "applications"
@@ -14,15 +16,14 @@ urlpatterns = [
     path("refresh/", views.health, name="health"),
     path("api/refresh-health/", views.health_api, name="api-health"),
     path("api/applications/<str:request_no>/", views.application_detail_api, name="api-detail"),
-    # Review queue and internal review (issue #4)
-    path("queue/", review_views.queue, name="queue"),
-    path("queue/export.csv", review_views.queue_export, name="queue-export"),
-    path("queue/export.xlsx", review_views.queue_export_xlsx, name="queue-export-xlsx"),
-    path("queue/metrics/", review_views.queue_metrics_fragment, name="queue-metrics"),
+    path("queue/", queue_views.queue, name="queue"),
+    path("queue/export.csv", queue_views.queue_export, name="queue-export"),
+    path("queue/export.xlsx", queue_views.queue_export_xlsx, name="queue-export-xlsx"),
+    path("queue/metrics/", queue_views.queue_metrics_fragment, name="queue-metrics"),
     path("review/<int:pk>/status/", review_views.review_status, name="review-status"),
     path("review/<int:pk>/assign/", review_views.review_assign, name="review-assign"),
     path("review/<int:pk>/note/", review_views.review_note, name="review-note"),
-    path("bulk/", review_views.bulk_new, name="bulk-new"),
-    path("bulk/<int:pk>/", review_views.bulk_detail, name="bulk-detail"),
-    path("bulk/<int:pk>/progress/", review_views.bulk_progress, name="bulk-progress"),
+    path("bulk/", bulk_views.bulk_new, name="bulk-new"),
+    path("bulk/<int:pk>/", bulk_views.bulk_detail, name="bulk-detail"),
+    path("bulk/<int:pk>/progress/", bulk_views.bulk_progress, name="bulk-progress"),
 ]

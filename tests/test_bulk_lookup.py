@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from applications.benchmarks.worker_processes import celery_worker, current_database_url
-from applications.forms_review import BULK_MAX, BulkLookupForm
+from applications.forms.bulk import BULK_MAX, BulkLookupForm
 from applications.models import BulkLookup, BulkLookupItem
 from applications.services.bulk_lookup import bulk_lookup_progress, bulk_lookup_run_chunk
 from tests.conftest import require

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from applications.exports import csv_response, neutralise
+from applications.exports.csv import csv_response, neutralise
 from applications.models import ViberApplication
 from tests.factories import make_application
 
@@ -53,7 +53,7 @@ def read_xlsx(response):
 
 
 def test_the_xlsx_export_has_the_csv_rows_and_no_formula():
-    from applications.exports_xlsx import XLSX_CONTENT_TYPE, xlsx_response
+    from applications.exports.xlsx import XLSX_CONTENT_TYPE, xlsx_response
 
     for number, value in enumerate(INJECTIONS, start=1):
         make_application(RequestNo=f"70{number}", Reason=value, audit_record={"CompanyEnglishName": value})
@@ -81,7 +81,7 @@ def test_the_xlsx_export_has_the_csv_rows_and_no_formula():
 
 def test_xlsx_cells_are_typed_as_strings_even_without_neutralising(monkeypatch):
     """The second guard alone: with neutralising off, "=..." must still not become a formula."""
-    from applications import exports_xlsx
+    from applications.exports import xlsx as exports_xlsx
 
     monkeypatch.setattr(exports_xlsx, "neutralise", lambda value: "" if value is None else str(value))
     make_application(Reason="=1+1")
@@ -100,7 +100,7 @@ def test_xlsx_dates_are_spreadsheet_dates_in_local_time(settings):
 
     from django.utils import timezone
 
-    from applications.exports_xlsx import xlsx_response
+    from applications.exports.xlsx import xlsx_response
 
     application = make_application()
     sheet = read_xlsx(xlsx_response(ViberApplication.objects.all()))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import ReviewLogEntry, ViberApplication
-from applications.selectors_queue import queue_metrics, queue_page
+from applications.selectors.queue import queue_metrics, queue_page
 from applications.services.review import review_assign, review_set_status
 from tests.factories import make_application
 from tests.review_helpers import make_user

@@ -2,7 +2,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ..exports import csv_response
+from ..exports.csv import csv_response
 from ..services.refresh import applications_refresh_enqueue
 from ..services.review import review_assign
 

@@ -9,7 +9,7 @@ from django.contrib.admin.options import Action, ActionLocation
 from django.db import connections
 
 from ..models import ReviewStatus, ViberApplication
-from ..services.review import can_review
+from ..permissions import can_review
 from . import actions, search
 from .filters import AssigneeFilter, code_filter, distinct_values_filter, request_reviewers
 from .history import EventInline, ReadOnlyMixin, ReviewLogInline, SnapshotInline

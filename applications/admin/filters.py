@@ -11,7 +11,7 @@ from django.db import connections
 from django.db.models import Q
 
 from .. import codes
-from ..services.review import REVIEW_PERMISSION
+from ..permissions import reviewers
 
 EMPTY = "-"  # an empty string cannot be a filter value in the URL (it means "no filter")
 MAX_CHOICES = 200
@@ -73,15 +73,6 @@ def code_filter(kind, field, title):
     CodeFilter.title = title
     CodeFilter.__name__ = f"{kind}Filter"
     return CodeFilter
-
-
-def reviewers():
-    """Active users holding the review permission (directly, through a group, or superusers)."""
-    app_label, codename = REVIEW_PERMISSION.split(".")
-    granted = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-    granted |= Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
-    return (get_user_model()._default_manager.filter(is_active=True).filter(granted | Q(is_superuser=True))
-            .distinct().order_by(get_user_model().USERNAME_FIELD))
 
 
 def request_reviewers(request, limit=MAX_CHOICES) -> list:

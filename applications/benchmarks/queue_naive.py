@@ -9,7 +9,7 @@ row fetched on access (N+1).
 """
 from django.db.models import Count
 
-from applications.selectors_queue import PAGE_SIZE, queue_filter, queue_order
+from applications.selectors.queue import PAGE_SIZE, queue_filter, queue_order
 
 
 def naive_page(*, filters: dict, user=None, sort: str | None = None, page: int = 1) -> list:

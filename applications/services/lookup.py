@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..cams import errors
 from ..coordination import coordinator
 from ..models import ViberApplication
-from ..selectors import application_get
+from ..selectors.applications import application_get
 from .store import application_record_failure, application_store
 from .upstream import cams_fetch_rate_limited
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from ..cams import errors
 from ..coordination import coordinator
 from ..models import ViberApplication
+from ..selectors.health import PLANNER_LAST_RUN_KEY
 from .store import application_record_failure, application_store
 from .upstream import cams_fetch_rate_limited
 
-PLANNER_LAST_RUN_KEY = "refresh:planner:last-run"
 
 
 class Outcome(enum.StrEnum):

@@ -11,13 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ReviewLogEntry, ReviewStatus, ViberApplication
+from ..permissions import can_review
 
-REVIEW_PERMISSION = "applications.review_application"
 NOTE_MAX_LENGTH = 5000
-
-
-def can_review(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION))
 
 
 def _check_actor(actor):

@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from ..cams.errors import CamsError
-from ..forms import LookupForm
+from ..forms.lookup import LookupForm
 from ..services.lookup import application_lookup
 
 

@@ -9,8 +9,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from ..selectors import application_get
-from ..selectors_health import health_report
+from ..selectors.applications import application_get
+from ..selectors.health import health_report
 from ..services.refresh import applications_refresh_enqueue
 from .pages import _validated_key, detail_url
 from .presenters import duration_text, event_change

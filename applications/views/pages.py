@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ..cams.errors import CamsError
-from ..forms import LookupForm
-from ..selectors import application_get, application_list_recent
+from ..forms.lookup import LookupForm
+from ..selectors.applications import application_get, application_list_recent
 from ..services.lookup import SOURCE_STALE, application_lookup
 from .presenters import detail_context, refresh_schedule, timeline
 from .review_presenters import review_context

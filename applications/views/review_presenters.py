@@ -2,9 +2,9 @@
 from dataclasses import dataclass
 
 from ..diffing import ADDED, REMOVED, snapshot_changes, value_text
-from ..forms_review import AssignForm, NoteForm, StatusForm
+from ..forms.review import AssignForm, NoteForm, StatusForm
 from ..models import ApplicationSnapshot, ReviewStatus
-from ..services.review import can_review
+from ..permissions import can_review
 
 SNAPSHOT_DIFF_LIMIT = 20
 REVIEW_LOG_LIMIT = 100

@@ -29,10 +29,10 @@ from django.urls import reverse
 from applications.benchmarks.queue_naive import naive_page
 from applications.benchmarks.queue_seed import seed_queue
 from applications.benchmarks.timing import summary
-from applications.forms_review import QueueFilterForm
+from applications.forms.queue import QueueFilterForm
 from applications.models import ViberApplication
 from applications.queue_cache import filters_key
-from applications.selectors_queue import PAGE_SIZE, queue_page
+from applications.selectors.queue import PAGE_SIZE, queue_page
 
 TARGET_MS = 150
 

@@ -1,22 +1,20 @@
-"""Forms of the review queue (GET filters), the internal review actions and the bulk lookup."""
-import re
+"""The review queue's filter form (GET parameters) and the choices it offers."""
 from functools import lru_cache
 
 import pycountry
 from django import forms
 
-from . import codes
-from .models import ReviewStatus
-from .queue_cache import cached
-from .selectors_queue import SORTS, queue_distinct, queue_reviewers
-from .validation import clean_cust_space_id, clean_request_no
+from .. import codes
+from ..models import ReviewStatus
+from ..queue_cache import cached
+from ..selectors.queue import queue_distinct
+from ..permissions import reviewer_choices
 from .widgets import FastSelect
 
 ANY = [("", "Any")]
 SORT_LABELS = {"created": "Created", "audited": "Audited", "request_no": "Request number", "company": "Company",
                "state": "State", "audit_result": "Audit result", "in_state": "Time in state",
                "status": "Internal status"}
-BULK_MAX = 500
 _CHOICES_CACHE_SECONDS = 300
 
 
@@ -47,8 +45,7 @@ def _country_choices():
 
 
 def _assignee_choices():
-    reviewers = cached("queue:choices:reviewers", lambda: [
-        (str(user.pk), user.get_full_name() or user.get_username()) for user in queue_reviewers()])
+    reviewers = cached("queue:choices:reviewers", reviewer_choices)
     return ANY + [("me", "Assigned to me"), ("none", "Unassigned")] + reviewers
 
 
@@ -94,52 +91,3 @@ class QueueFilterForm(forms.Form):
         self.is_valid()
         return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
                 if name != "sort" and name not in self.errors and value not in (None, "")}
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="Internal status", choices=ReviewStatus.choices)
-    note = forms.CharField(label="Note (required when resolving a rejected application)", required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-
-
-class AssignForm(forms.Form):
-    assignee = forms.ChoiceField(label="Assignee", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Nobody")] + [
-            (str(user.pk), user.get_full_name() or user.get_username()) for user in queue_reviewers()]
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-
-
-_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-class BulkLookupForm(forms.Form):
-    numbers = forms.CharField(label="Request numbers", widget=forms.Textarea(attrs={"rows": 8}),
-                              help_text=f"Up to {BULK_MAX}, one per line or separated by commas or spaces.")
-    cust_space_id = forms.CharField(label="Customer space (optional)", required=False, max_length=64)
-
-    def clean_numbers(self):
-        raw = [part for part in _SEPARATORS.split(self.cleaned_data["numbers"]) if part]
-        numbers = list(dict.fromkeys(raw))  # de-duplicated, order kept
-        if not numbers:
-            raise forms.ValidationError("Paste at least one request number.")
-        if len(numbers) > BULK_MAX:
-            raise forms.ValidationError(f"At most {BULK_MAX} request numbers at a time (got {len(numbers)}).")
-        bad = []
-        for number in numbers:
-            try:
-                clean_request_no(number)
-            except forms.ValidationError:
-                bad.append(number)
-        if bad:
-            shown = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
-            raise forms.ValidationError(f"Not valid request numbers: {shown}")
-        return numbers
-
-    def clean_cust_space_id(self):
-        return clean_cust_space_id(self.cleaned_data.get("cust_space_id"))

@@ -1,18 +1,19 @@
 """Read queries behind the refresh-health page and its JSON twin (no writes, no network).
 
-``refresh_health`` (in selectors.py) gives the figures; this module adds what the page lists
-under them (recent failures and recent changes) and the planner's liveness, judged against the
+``refresh_health`` gives the figures; the rest is what the page lists under them (recent failures and recent changes) and the planner's liveness, judged against the
 beat interval of the ``plan-due-refreshes`` entry.
 """
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
-from .models import ApplicationEvent, ViberApplication
-from .selectors import refresh_health
+from ..models import ApplicationEvent, ViberApplication
 
 PLANNER_ENTRY = "plan-due-refreshes"
+# Written by services.refresh each time the planner runs; read here for the planner's liveness.
+PLANNER_LAST_RUN_KEY = "refresh:planner:last-run"
 PLANNER_STALE_INTERVALS = 3  # the planner counts as stopped after missing this many runs
 RECENT_FAILURES_LIMIT = 20
 RECENT_EVENTS_LIMIT = 20
@@ -28,6 +29,29 @@ def planner_interval_seconds() -> float:
         return schedule.total_seconds()
     run_every = getattr(schedule, "run_every", None)
     return run_every.total_seconds() if isinstance(run_every, timedelta) else 60.0
+
+
+def refresh_health(*, now=None) -> dict:
+    """Figures for the refresh system's health page (a handful of indexed counts)."""
+
+    now = now or timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    apps = ViberApplication.objects
+    oldest_overdue = apps.filter(next_refresh_at__lte=now).order_by("next_refresh_at").first()
+    last_run = cache.get(PLANNER_LAST_RUN_KEY)
+    return {
+        "total": apps.count(),
+        "due": apps.filter(next_refresh_at__lte=now).count(),
+        "unscheduled": apps.filter(next_refresh_at__isnull=True).count(),
+        "refreshed_last_hour": apps.filter(fetched_at__gte=hour_ago).count(),
+        "changed_last_hour": ApplicationEvent.objects.filter(seen_at__gte=hour_ago)
+        .values("application").distinct().count(),
+        "failed_last_hour": apps.filter(last_error_at__gte=hour_ago).exclude(last_error_kind="throttled").count(),
+        "throttled_last_hour": apps.filter(last_error_at__gte=hour_ago, last_error_kind="throttled").count(),
+        "oldest_overdue": oldest_overdue,
+        "planner_last_run": datetime.fromisoformat(last_run) if last_run else None,
+        "now": now,
+    }
 
 
 def planner_status(*, last_run, now) -> dict:

@@ -2,7 +2,7 @@
 from django import forms
 from django.conf import settings
 
-from .validation import REQUEST_NO_MAX_LENGTH, clean_cust_space_id, clean_request_no
+from ..validation import REQUEST_NO_MAX_LENGTH, clean_cust_space_id, clean_request_no
 
 
 class LookupForm(forms.Form):

@@ -14,9 +14,9 @@ from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
 from django.utils import timezone
 
-from . import codes
-from .models import ViberApplication
-from .queue_cache import grouped_counts
+from .. import codes
+from ..models import ViberApplication
+from ..queue_cache import grouped_counts
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -238,12 +238,3 @@ def queue_distinct(column: str) -> list[str]:
     """Distinct non-empty values of an indexed column (for filter choices; callers cache)."""
     return list(ViberApplication.objects.exclude(**{column: ""}).order_by(column)
                 .values_list(column, flat=True).distinct()[:500])
-
-
-def queue_reviewers():
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return list(User.objects.filter(
-        Q(groups__permissions__codename="review_application", groups__permissions__content_type__app_label="applications")
-        | Q(is_superuser=True), is_active=True).distinct().order_by("username"))

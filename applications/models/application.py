@@ -7,8 +7,8 @@ and the raw response stay as JSON so nothing upstream sends is lost.
 from django.conf import settings
 from django.db import models
 
-from . import codes
-from .models_review import BulkLookup, BulkLookupItem, ReviewLogEntry, ReviewStatus  # noqa: F401
+from .. import codes
+from .review import ReviewStatus
 
 
 class ViberApplication(models.Model):
@@ -47,7 +47,7 @@ class ViberApplication(models.Model):
     last_error_at = models.DateTimeField(null=True, blank=True)
 
     state_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # Internal review (ours, never sent by CAMS); the trail is in models_review.ReviewLogEntry.
+    # Internal review (ours, never sent by CAMS); the trail is in models.review.ReviewLogEntry.
     review_status = models.CharField(max_length=32, choices=ReviewStatus.choices, default=ReviewStatus.NEW,
                                      db_index=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from . import codes
+from .. import codes
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,0 +1,1 @@
+"""Spreadsheet exports of applications: CSV (streamed) and XLSX, both formula-safe."""

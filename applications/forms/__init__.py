@@ -1,0 +1,1 @@
+"""Forms by page: lookup, review queue filters, review actions and bulk lookup."""

@@ -1,0 +1,30 @@
+"""Who may do what: the one definition of each role, used by services, selectors, forms and the admin.
+
+A role is a Django permission, never a group name: a user holding the permission directly, through
+any group, or as a superuser has the role everywhere at once (the service check, the assignee
+choices and the admin's filters all ask the same question).
+"""
+from django.contrib.auth import get_user_model
+
+REVIEW_PERMISSION = "applications.review_application"
+
+
+def can_review(user) -> bool:
+    """May ``user`` set an application's internal status, assign it and add notes?"""
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION))
+
+
+def reviewers():
+    """Active users who ``can_review``, ordered by user name (a queryset; callers slice or cache it).
+
+    ``UserManager.with_perm`` asks the same model backend that ``has_perm`` does, so this list and
+    ``can_review`` cannot disagree.
+    """
+    User = get_user_model()
+    return User._default_manager.with_perm(REVIEW_PERMISSION, is_active=True, include_superusers=True).order_by(
+        User.USERNAME_FIELD)
+
+
+def reviewer_choices() -> list[tuple[str, str]]:
+    """``(pk, display name)`` pairs for assignee pickers."""
+    return [(str(user.pk), user.get_full_name() or user.get_username()) for user in reviewers()]

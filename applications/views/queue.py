@@ -1,0 +1,103 @@
+"""The review queue page, its CSV/XLSX exports and its metrics fragment.
+
+Thin: filtering and figures come from selectors.queue. Anyone signed in may read.
+"""
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..exports.csv import csv_response
+from ..exports.xlsx import xlsx_response
+from ..forms.queue import SORT_LABELS, QueueFilterForm
+from ..queue_cache import COUNTS_SECONDS
+from ..selectors.queue import DEFAULT_SORT, queue_filter, queue_metrics, queue_order, queue_page
+
+METRIC_PERIODS = (7, 30, 90, 365)
+EXPORT_MAX_ROWS = 100_000
+
+# Table columns that sort when their header is clicked: (label, sort key or None).
+QUEUE_COLUMNS = (
+    ("Request number", "request_no"), ("Company", "company"), ("Business account", None),
+    ("Request type", None), ("State", "state"), ("Audit result", "audit_result"), ("Reason", None),
+    ("Created", "created"), ("Audited", "audited"), ("In state for", "in_state"), ("Internal status", "status"),
+    ("Assignee", None),
+)
+
+
+def _query(params: dict, **changes) -> str:
+    merged = {key: value for key, value in {**params, **changes}.items() if value not in (None, "")}
+    return urlencode(merged)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+@require_GET
+@login_required
+def queue(request):
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    sort = request.GET.get("sort") or DEFAULT_SORT
+    page = queue_page(filters=filters, user=request.user, sort=sort, page=_int(request.GET.get("page"), 1))
+    # The GET parameters that define the list (everything but the page) for links that keep them.
+    params = {key: value for key, value in request.GET.items() if key != "page" and value}
+    columns = []
+    for label, key in QUEUE_COLUMNS:
+        if key is None:
+            columns.append({"label": label})
+            continue
+        current = page.sort.lstrip("-") == key
+        descending = page.sort.startswith("-")
+        next_sort = key if current and descending else f"-{key}"
+        columns.append({
+            "label": label, "url": "?" + _query(params, sort=next_sort),
+            "aria_sort": ("descending" if descending else "ascending") if current else None,
+            "next": "ascending" if next_sort == key else "descending",
+        })
+    context = {
+        "form": form, "page": page, "columns": columns, "params": params,
+        "filtered": bool(filters), "sort_label": SORT_LABELS.get(page.sort.lstrip("-"), ""),
+        "query": _query(params), "previous_url": "?" + _query(params, page=page.number - 1),
+        "next_url": "?" + _query(params, page=page.number + 1), "last_url": "?" + _query(params, page=page.pages),
+        "first_url": "?" + _query(params, page=1),
+        "state_link": lambda code: "?" + _query(params, state=code),
+        "periods": METRIC_PERIODS, "counts_seconds": COUNTS_SECONDS,
+    }
+    context["state_links"] = [(code, info, n, "?" + _query(params, state=code)) for code, info, n in page.state_counts]
+    context["audit_links"] = [(code, info, n, "?" + _query(params, audit_result=code))
+                              for code, info, n in page.audit_counts]
+    return render(request, "applications/queue.html", context)
+
+
+def _export_queryset(request):
+    """The queue's rows as filtered and sorted on the page (all pages, up to EXPORT_MAX_ROWS)."""
+    form = QueueFilterForm(request.GET)
+    qs, _ = queue_order(queue_filter(filters=form.filters(), user=request.user), request.GET.get("sort"))
+    return qs[:EXPORT_MAX_ROWS]
+
+
+@require_GET
+@login_required
+def queue_export(request):
+    return csv_response(_export_queryset(request))
+
+
+@require_GET
+@login_required
+def queue_export_xlsx(request):
+    return xlsx_response(_export_queryset(request))
+
+
+@require_GET
+@login_required
+def queue_metrics_fragment(request):
+    period = _int(request.GET.get("period"), 30)
+    period = period if period in METRIC_PERIODS else 30
+    template = "applications/_queue_metrics.html" if request.htmx else "applications/queue_metrics.html"
+    return render(request, template, {"metrics": queue_metrics(period_days=period), "periods": METRIC_PERIODS})
