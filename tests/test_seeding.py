@@ -2,8 +2,8 @@
 import pytest
 from django.core.management import call_command
 
-from applications.benchmarks.bulk_seed import generate_row
-from applications.models import ViberApplication
+from applications.benchmarks.seeding import generate_row
+from applications.models import ReviewStatus, ViberApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_seeded_rows_fill_every_searched_column_and_the_json_documents():
                        "business_license_number", "contact_name", "contact_email", "contact_phone", "industry",
                        "state", "audit_result", "request_type"):
             assert getattr(app, column), column
-        assert app.gmt_create and app.fetched_at and app.review_status == "new"
+        assert app.gmt_create and app.fetched_at and app.review_status in ReviewStatus.values
         assert app.audit_record["CompanyLegalName"] == app.company_legal_name
         assert app.document["request_no"] == app.request_no
         for destination in app.document["destinations_local"] + app.document["destinations_international"]:
