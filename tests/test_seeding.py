@@ -1,6 +1,9 @@
 """The seeding command: N realistic rows, fast, shaped like what the store writes."""
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from applications.benchmarks.seeding import generate_row
 from applications.models import ReviewStatus, ViberApplication
@@ -39,3 +42,12 @@ def test_the_generator_is_deterministic_and_varied():
     rng = random.Random(9)
     names = {generate_row(rng, i)["company_english_name"] for i in range(500)}
     assert len(names) > 450  # a name fragment selects a few rows, not a twentieth of the table
+
+
+def test_seeded_rows_give_the_queue_review_statuses_and_recent_dates():
+    call_command("seed_applications", 400, verbosity=0)
+    statuses = set(ViberApplication.objects.values_list("review_status", flat=True))
+    assert ReviewStatus.NEW in statuses and len(statuses) >= 3
+    month_ago = timezone.now() - timedelta(days=30)
+    assert ViberApplication.objects.filter(gmt_create__gte=month_ago).exists()  # the queue's 30-day metrics
+    assert not ViberApplication.objects.filter(gmt_modified__gt=timezone.now()).exists()

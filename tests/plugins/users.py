@@ -1,4 +1,5 @@
-"""Users in each review group, and clients logged in as them.
+"""Users in each review group, and clients logged in as them (pytest-django's ``admin_user`` and
+``admin_client`` are the superuser).
 
 The groups come from migration 0002_review; tests that flush the database (transaction=True)
 lose them, so ``make_user`` re-creates a missing group with the migration's permissions.
@@ -62,21 +63,9 @@ def viewer(make_user):
 
 
 @pytest.fixture
-def superuser(db, django_user_model):
-    return django_user_model.objects.create_superuser("sue", email="sue@example.com")
-
-
-@pytest.fixture
 def reviewer_client(reviewer) -> Client:
     client = Client()
     client.force_login(reviewer)
-    return client
-
-
-@pytest.fixture
-def viewer_client(viewer) -> Client:
-    client = Client()
-    client.force_login(viewer)
     return client
 
 
