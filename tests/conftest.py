@@ -1,7 +1,15 @@
-"""Shared fixtures: a live CAMS simulator over loopback, real Redis, and CI strictness.
+"""Shared fixtures: CI strictness, CAMS settings (the live simulator or a closed port), real Redis.
 
-Under CI (CI=true) a test whose service is missing fails instead of skipping, so a green run
-always means PostgreSQL, Redis and Chromium were really exercised.
+Under CI (CI=true) a test whose service is missing fails instead of skipping (the ``require``
+fixture), so a green run always means PostgreSQL, Redis and Chromium were really exercised.
+
+More fixtures come from the plugins below; test modules import none of them, nor each other:
+- tests/plugins/simulator.py: the CAMS simulator, SDK clients, raw signed calls;
+- tests/plugins/users.py: users in each group, logged-in clients;
+- tests/plugins/html.py: parsing pages with BeautifulSoup;
+- tests/plugins/browser.py: Chromium through Playwright, logging in, screenshots;
+- tests/plugins/workers.py: the environment of real Celery worker processes.
+Data builders (stored applications, CAMS bodies) are plain functions in tests/factories.py.
 """
 import os
 
@@ -14,19 +22,29 @@ import redis as redis_lib  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
 
-# The simulator fixtures (cams_simulator, cams_simulator_factory, signed raw calls ...).
-pytest_plugins = ["tests.simulator_fixtures"]
+pytest_plugins = ["tests.plugins.simulator", "tests.plugins.users", "tests.plugins.html", "tests.plugins.browser",
+                  "tests.plugins.workers"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 
 
-def require(condition: bool, reason: str):
-    """Skip locally, fail under CI."""
+def _require(condition: bool, reason: str):
     if not condition:
         if IN_CI:
             pytest.fail(f"required under CI: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def in_ci() -> bool:
+    return IN_CI
+
+
+@pytest.fixture(scope="session")
+def require():
+    """``require(condition, reason)``: skip the test locally, fail it under CI."""
+    return _require
 
 
 @pytest.fixture
@@ -44,6 +62,18 @@ def live_cams(cams_simulator, settings):
     yield simulator
 
 
+@pytest.fixture
+def cams_unreachable(settings):
+    """CAMS at a closed port: every fetch is a real, immediate connection refusal."""
+    settings.CAMS_ENDPOINT = "127.0.0.1:9"
+    settings.CAMS_PROTOCOL = "http"
+    settings.CAMS_ACCESS_KEY_ID, settings.CAMS_ACCESS_KEY_SECRET = "test-key-id", "test-key-secret"
+    settings.CAMS_FRESH_SECONDS = 0  # every stored copy is stale, so a page view tries CAMS
+    settings.CAMS_CONNECT_TIMEOUT_MS = 300
+    settings.CAMS_READ_TIMEOUT_MS = 500
+    return settings
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # Tests make many calls: a high limit keeps them fast; the limiter tests set their own.
@@ -58,7 +88,7 @@ def redis_url():
     try:
         redis_lib.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
     except redis_lib.RedisError as exc:
-        require(False, f"Redis at {TEST_REDIS_URL} is not reachable: {exc}")
+        _require(False, f"Redis at {TEST_REDIS_URL} is not reachable: {exc}")
     return TEST_REDIS_URL
 
 

@@ -6,7 +6,6 @@ estimated counts) are in test_admin_search_pg.py.
 import csv
 import io
 import re
-from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -16,15 +15,8 @@ from django.urls import reverse
 from applications.models import ApplicationSnapshot, ReviewLogEntry, ViberApplication
 from applications.services.review import review_set_status
 from tests.factories import make_application
-from tests.review_helpers import make_user
 
 CHANGELIST = reverse("admin:applications_viberapplication_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are created in most tests here; the production hasher would dominate their time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -115,10 +107,10 @@ def test_filters_narrow_the_list(admin_client, admin_user, two_applications, que
 
 
 def test_the_assignee_filter_offers_unassigned_mine_and_each_reviewer(admin_client, admin_user, two_applications,
-                                                                      django_user_model):
+                                                                      make_user):
     from applications.services.review import review_assign
 
-    rita = make_user(django_user_model, "rita", "reviewers")
+    rita = make_user("rita", "reviewers")
     review_assign(application=two_applications[0], assignee=rita, actor=admin_user)
     review_assign(application=two_applications[1], assignee=admin_user, actor=admin_user)
     assert listed(admin_client, assignee="me") == ["7000000001"]
@@ -251,15 +243,15 @@ def action_names(client):
 
 
 @pytest.fixture
-def staff_viewer(client, django_user_model):
-    user = make_user(django_user_model, "victor", "viewers", is_staff=True)
+def staff_viewer(client, make_user):
+    user = make_user("victor", "viewers", is_staff=True)
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def staff_reviewer(client, django_user_model):
-    user = make_user(django_user_model, "rita", "reviewers", is_staff=True)
+def staff_reviewer(client, make_user):
+    user = make_user("rita", "reviewers", is_staff=True)
     client.force_login(user)
     client.user = user
     return client
@@ -325,8 +317,8 @@ def test_export_writes_the_selection_as_formula_safe_csv(staff_viewer, db):
     assert "'=HYPERLINK(1)" in rows[1]
 
 
-def test_staff_without_view_permission_get_no_changelist(client, django_user_model, two_applications):
-    client.force_login(make_user(django_user_model, "nobody", None, is_staff=True))
+def test_staff_without_view_permission_get_no_changelist(client, two_applications, make_user):
+    client.force_login(make_user("nobody", None, is_staff=True))
     assert client.get(CHANGELIST).status_code == 403
     assert client.post(CHANGELIST, {"action": "refresh_selected",
                                     "_selected_action": [two_applications[0].pk]}).status_code == 403

@@ -13,18 +13,16 @@ from django.urls import reverse
 from applications.admin import search
 from applications.admin.filters import distinct_values
 from applications.admin.pagination import EstimatedCountPaginator
-from applications.benchmarks.bulk_seed import seed_applications
+from applications.benchmarks.seeding import seed_applications
 from applications.models import ViberApplication
-from tests.conftest import require
 
 CHANGELIST = reverse("admin:applications_viberapplication_changelist")
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _postgresql(settings):
+def _postgresql(require):
     require(connection.vendor == "postgresql", "these tests need PostgreSQL (DATABASE_URL=postgres://...)")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -11,22 +11,6 @@ def api_url(request_no=EXAMPLE_NO):
     return reverse("applications:api-detail", args=[request_no])
 
 
-@pytest.fixture
-def logged_in(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("reviewer"))
-    return client
-
-
-@pytest.fixture
-def cams_unreachable(settings):
-    settings.CAMS_ENDPOINT = "127.0.0.1:9"  # a closed port: a real connection refusal
-    settings.CAMS_PROTOCOL = "http"
-    settings.CAMS_ACCESS_KEY_ID, settings.CAMS_ACCESS_KEY_SECRET = "test-key-id", "test-key-secret"
-    settings.CAMS_FRESH_SECONDS = 0
-    settings.CAMS_CONNECT_TIMEOUT_MS = 300
-    settings.CAMS_READ_TIMEOUT_MS = 500
-
-
 @pytest.mark.django_db
 def test_an_anonymous_call_gets_401_json_not_a_login_redirect(client):
     make_application()

@@ -2,22 +2,16 @@
 import pytest
 
 from tests.factories import make_application
-from tests.review_helpers import PASSWORD, make_user
-from tests.test_browser import SCREENSHOT_DIR, page  # noqa: F401  (the Chromium page fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_reviewer_works_an_application_from_the_queue(page, live_server, django_user_model):  # noqa: F811
+def test_a_reviewer_works_an_application_from_the_queue(page, log_in, reviewer, screenshot_dir):
     make_application(RequestNo="7001", AuditResult="reject", Reason="Logo <b>unclear</b>",
                      audit_record={"CompanyEnglishName": "Acme Foods"})
     make_application(RequestNo="7002", AuditResult="pass", audit_record={"CompanyEnglishName": "Bolt Travel"})
-    make_user(django_user_model, "rita", "reviewers", password=PASSWORD, first_name="Rita", last_name="Review")
 
-    page.goto(f"{live_server.url}/queue/")
-    page.get_by_label("Username").fill("rita")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(reviewer, "/queue/")
     page.get_by_role("heading", name="Review queue").wait_for()
 
     # Filter by audit result with the labelled select; the filter lands in the URL.
@@ -27,7 +21,7 @@ def test_a_reviewer_works_an_application_from_the_queue(page, live_server, djang
     rows = page.locator("table.queue-table tbody tr")
     assert rows.count() == 1 and "Logo <b>unclear</b>" in rows.first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(SCREENSHOT_DIR / "viber-review-queue.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "viber-review-queue.png"), full_page=True)
 
     page.get_by_role("link", name="7001").click()
     page.wait_for_url("**/applications/7001/")
@@ -58,7 +52,7 @@ def test_a_reviewer_works_an_application_from_the_queue(page, live_server, djang
     assert "Emailed the customer about the logo" in log.nth(0).inner_text()
     assert "Following up with customer" in log.nth(1).inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(SCREENSHOT_DIR / "viber-review-application-review.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "viber-review-application-review.png"), full_page=True)
 
     # The queue now shows the new internal status.
     page.get_by_role("link", name="Review queue").click()

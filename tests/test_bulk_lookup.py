@@ -1,18 +1,13 @@
 """Bulk lookup: parsing the pasted list, outcomes per number, and end to end with a real worker."""
-import os
 import time
 
 import pytest
-from bs4 import BeautifulSoup
-from django.db import connection
 from django.urls import reverse
 
-from applications.benchmarks.worker_processes import celery_worker, current_database_url
+from applications.benchmarks.worker_processes import celery_worker
 from applications.forms.bulk import BULK_MAX, BulkLookupForm
 from applications.models import BulkLookup, BulkLookupItem
 from applications.services.bulk_lookup import bulk_lookup_progress, bulk_lookup_run_chunk
-from tests.conftest import require
-from tests.review_helpers import make_user
 
 
 def numbers_without_space(simulator, count):
@@ -60,18 +55,8 @@ def test_each_number_gets_found_not_found_or_failed(live_cams):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_lookup_runs_on_a_real_worker_with_live_progress(client, live_cams, redis_settings,
-                                                                django_user_model):
-    require(connection.vendor == "postgresql", "worker processes need PostgreSQL (the test DB is shared)")
-    require(bool(os.environ.get("REDIS_URL")), "worker processes need REDIS_URL as this process's broker")
-    env = {
-        "DATABASE_URL": current_database_url(), "REDIS_URL": redis_settings.REDIS_URL,
-        "CAMS_ENDPOINT": live_cams.endpoint, "CAMS_PROTOCOL": "http",
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": live_cams.access_key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": live_cams.access_key_secret,
-        "CAMS_MAX_QPS": 200, "CAMS_RATE_LIMIT_WAIT_SECONDS": 30, "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    reviewer = make_user(django_user_model, "rita", "reviewers")
+def test_a_bulk_lookup_runs_on_a_real_worker_with_live_progress(client, live_cams, worker_env, reviewer, soup_of):
+    env = {**worker_env, "CAMS_MAX_QPS": 200}
     client.force_login(reviewer)
     known = numbers_without_space(live_cams, 30)
     pasted = "\n".join(known[:15]) + "\n" + ", ".join(known[15:]) + " 404000000001 404000000002"
@@ -84,7 +69,7 @@ def test_a_bulk_lookup_runs_on_a_real_worker_with_live_progress(client, live_cam
         seen = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            fragment = BeautifulSoup(client.get(progress_url).content, "html.parser")
+            fragment = soup_of(client.get(progress_url))
             bar = fragment.select_one("progress")
             seen.append(int(bar["value"]))
             if not fragment.select_one("#bulk-progress").has_attr("hx-get"):
@@ -95,6 +80,6 @@ def test_a_bulk_lookup_runs_on_a_real_worker_with_live_progress(client, live_cam
     assert seen == sorted(seen) and seen[-1] == 32
     assert bulk_lookup_progress(bulk=bulk)["found"] == 30
     assert bulk_lookup_progress(bulk=bulk)["not_found"] == 2
-    page = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
+    page = soup_of(client.get(response["Location"]))
     links = [a["href"] for a in page.select("#bulk-results a")]
     assert len(links) == 30 and links[0] == reverse("applications:detail", args=[known[0]])

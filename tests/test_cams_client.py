@@ -124,7 +124,7 @@ def test_unknown_codes_are_invalid_requests_and_keep_the_message():
 
 def test_missing_credentials_are_an_auth_error(live_cams, settings, monkeypatch):
     settings.CAMS_ACCESS_KEY_ID = settings.CAMS_ACCESS_KEY_SECRET = ""
-    # The credential chain reads its environment at import time (facts §6): patch its copies.
+    # The credential chain copies its environment variables at import time: patch its copies.
     from alibabacloud_credentials.utils import auth_util
 
     for name in ("environment_access_key_id", "environment_access_key_secret", "environment_security_token"):

@@ -7,7 +7,6 @@ set directly, so every figure below is known in advance. No CAMS and no worker a
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -21,20 +20,6 @@ HOSTILE = "<script>alert(1)</script>"
 EXAMPLE_NO = "5435435435"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def logged_in(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("operator", password="x" * 20))
-    return client
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def text_of(node):
-    return " ".join(node.get_text(" ").split()).replace(" ,", ",")
 
 
 def store(request_no, **fields):
@@ -105,12 +90,12 @@ def test_the_json_variant_answers_401_json_when_anonymous(client):
     assert response.json()["error"] == "unauthenticated"
 
 
-def test_the_nav_links_to_the_health_page(logged_in):
+def test_the_nav_links_to_the_health_page(logged_in, soup_of):
     nav = soup_of(logged_in.get(reverse("applications:home"))).select_one("nav.site-nav")
     assert nav.find("a", href=reverse("applications:health"), string="Refresh health")
 
 
-def test_the_figures_count_a_known_fleet(logged_in, fleet):
+def test_the_figures_count_a_known_fleet(logged_in, fleet, soup_of):
     page = soup_of(logged_in.get(reverse("applications:health")))
     shown = {dd["data-figure"]: int(dd.get_text()) for dd in page.select("#figures dd[data-figure]")}
     assert shown == EXPECTED
@@ -125,19 +110,19 @@ def test_the_json_variant_has_the_same_figures(logged_in, fleet):
         "1000000004": "unavailable", "1000000005": "throttled"}
 
 
-def test_the_oldest_overdue_record_links_to_its_page_with_how_late_it_is(logged_in, fleet):
+def test_the_oldest_overdue_record_links_to_its_page_with_how_late_it_is(logged_in, fleet, soup_of, text_of):
     section = soup_of(logged_in.get(reverse("applications:health"))).select_one("#oldest-overdue")
     assert section.find("a", href=reverse("applications:detail", args=["1000000001"]))
     assert "Overdue by 2 hours" in text_of(section)
 
 
-def test_nothing_overdue_says_so(logged_in):
+def test_nothing_overdue_says_so(logged_in, soup_of, text_of):
     store("1000000001", next_refresh_at=timezone.now() + timedelta(minutes=5))
     section = soup_of(logged_in.get(reverse("applications:health"))).select_one("#oldest-overdue")
     assert "Nothing is overdue" in text_of(section)
 
 
-def test_recent_failures_list_kind_code_and_request_id_newest_first(logged_in, fleet):
+def test_recent_failures_list_kind_code_and_request_id_newest_first(logged_in, fleet, soup_of, text_of):
     rows = soup_of(logged_in.get(reverse("applications:health"))).select("#failures tbody tr")
     cells = [[text_of(td) for td in row.select("td")] for row in rows]
     assert [row[0] for row in cells] == ["1000000005", "1000000004"]  # the old failure is not listed
@@ -152,7 +137,7 @@ def test_an_upstream_error_message_is_escaped(logged_in, fleet):
     assert "CAMS said &lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_recent_changes_show_labels_and_codes(logged_in, fleet):
+def test_recent_changes_show_labels_and_codes(logged_in, fleet, soup_of, text_of):
     rows = soup_of(logged_in.get(reverse("applications:health"))).select("#changes tbody tr")
     changes = [text_of(row.select("td")[2]) for row in rows]
     assert "State: In review I → Active A" in changes
@@ -160,7 +145,7 @@ def test_recent_changes_show_labels_and_codes(logged_in, fleet):
     assert len(rows) == ApplicationEvent.objects.count() == 3  # two on ...08, one on ...09
 
 
-def test_recent_changes_stop_at_twenty(logged_in):
+def test_recent_changes_stop_at_twenty(logged_in, soup_of):
     app = make_application()
     now = timezone.now()
     ApplicationEvent.objects.bulk_create([
@@ -169,12 +154,12 @@ def test_recent_changes_stop_at_twenty(logged_in):
     assert len(soup_of(logged_in.get(reverse("applications:health"))).select("#changes tbody tr")) == 20
 
 
-def test_planner_warning_when_it_never_ran(logged_in):
+def test_planner_warning_when_it_never_ran(logged_in, soup_of, text_of):
     warning = soup_of(logged_in.get(reverse("applications:health"))).select_one("#planner-warning")
     assert warning and "never run" in text_of(warning)
 
 
-def test_planner_warning_when_its_last_run_is_older_than_three_intervals(logged_in, settings):
+def test_planner_warning_when_its_last_run_is_older_than_three_intervals(logged_in, settings, soup_of, text_of):
     interval = settings.CELERY_BEAT_SCHEDULE["plan-due-refreshes"]["schedule"]
     planner_ran(timedelta(seconds=interval * 3 + 30))
     warning = soup_of(logged_in.get(reverse("applications:health"))).select_one("#planner-warning")
@@ -182,7 +167,7 @@ def test_planner_warning_when_its_last_run_is_older_than_three_intervals(logged_
     assert logged_in.get(reverse("applications:api-health")).json()["planner"]["stale"] is True
 
 
-def test_no_planner_warning_after_a_recent_run(logged_in, settings):
+def test_no_planner_warning_after_a_recent_run(logged_in, settings, soup_of, text_of):
     interval = settings.CELERY_BEAT_SCHEDULE["plan-due-refreshes"]["schedule"]
     planner_ran(timedelta(seconds=interval))  # one missed run is not an alarm
     page = soup_of(logged_in.get(reverse("applications:health")))
@@ -191,7 +176,7 @@ def test_no_planner_warning_after_a_recent_run(logged_in, settings):
     assert logged_in.get(reverse("applications:api-health")).json()["planner"]["stale"] is False
 
 
-def test_the_stale_limit_follows_the_beat_interval(logged_in, settings):
+def test_the_stale_limit_follows_the_beat_interval(logged_in, settings, soup_of):
     settings.CELERY_BEAT_SCHEDULE = {"plan-due-refreshes": {**settings.CELERY_BEAT_SCHEDULE["plan-due-refreshes"],
                                                             "schedule": 600.0}}
     planner_ran(timedelta(minutes=20))  # stale at a 60 s interval, fine at 600 s
@@ -201,7 +186,7 @@ def test_the_stale_limit_follows_the_beat_interval(logged_in, settings):
 # --- The application page: schedule, timeline, background refresh -----------------------------
 
 
-def test_the_application_page_shows_the_refresh_schedule(logged_in):
+def test_the_application_page_shows_the_refresh_schedule(logged_in, soup_of, text_of):
     app = make_application(State="I", AuditResult="auditing")
     ViberApplication.objects.filter(pk=app.pk).update(next_refresh_at=timezone.now() + timedelta(minutes=8, seconds=30))
     schedule = text_of(soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
@@ -210,7 +195,7 @@ def test_the_application_page_shows_the_refresh_schedule(logged_in):
     assert "Still moving (In review / Under audit): checked every 10 minutes" in schedule
 
 
-def test_a_settled_overdue_application_says_so(logged_in):
+def test_a_settled_overdue_application_says_so(logged_in, soup_of, text_of):
     app = make_application()  # State A, AuditResult pass: settled
     ViberApplication.objects.filter(pk=app.pk).update(next_refresh_at=timezone.now() - timedelta(hours=1, minutes=1))
     schedule = text_of(soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
@@ -219,7 +204,7 @@ def test_a_settled_overdue_application_says_so(logged_in):
     assert "Settled (Active / Approved): checked every 1 day" in schedule
 
 
-def test_the_timeline_merges_snapshots_and_changes_newest_first(logged_in, settings):
+def test_the_timeline_merges_snapshots_and_changes_newest_first(logged_in, settings, soup_of, text_of):
     settings.CAMS_FRESH_SECONDS = 24 * 3600  # show the stored copy; this test needs no CAMS
     t0 = timezone.now() - timedelta(hours=3)
     make_application(State="I", AuditResult="auditing", seen_at=t0)
@@ -244,7 +229,7 @@ def test_the_timeline_escapes_upstream_codes(logged_in):
     assert HOSTILE not in html and "&lt;script&gt;" in html
 
 
-def test_the_background_refresh_button_posts_to_its_own_url(logged_in):
+def test_the_background_refresh_button_posts_to_its_own_url(logged_in, soup_of):
     make_application()
     page = soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
     button = page.find("button", string="Queue background refresh")
@@ -254,7 +239,7 @@ def test_the_background_refresh_button_posts_to_its_own_url(logged_in):
 
 
 def test_the_background_refresh_queues_after_commit_and_redirects_with_a_message(
-        logged_in, django_capture_on_commit_callbacks):
+        logged_in, django_capture_on_commit_callbacks, soup_of, text_of):
     make_application()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = logged_in.post(reverse("applications:refresh-background", args=[EXAMPLE_NO]))
@@ -285,26 +270,23 @@ def test_the_background_refresh_needs_login_post_and_csrf(client, django_user_mo
 
 # --- In a real browser ---------------------------------------------------------------------------
 
-from tests.test_browser import SCREENSHOT_DIR, log_in, page, reviewer  # noqa: E402,F401  (fixtures)
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_health_page_in_chromium(page, live_server, reviewer, fleet, settings):  # noqa: F811
+def test_the_health_page_in_chromium(page, live_server, log_in, reviewer, fleet, settings, screenshot_dir):
     settings.CAMS_FRESH_SECONDS = 24 * 3600  # the application page shows stored copies, no CAMS
-    log_in(page, live_server, reviewer)
+    log_in(reviewer)
     page.get_by_role("link", name="Refresh health").click()
     page.wait_for_url("**/refresh/")
     assert page.locator("#planner-warning").is_visible()
     assert page.locator("[data-figure=due]").inner_text() == "2"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(SCREENSHOT_DIR / "viber-review-health.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / "viber-review-health.png"), full_page=True)
     page.get_by_role("link", name="1000000001").click()
     page.wait_for_url("**/applications/1000000001/")
     # Not clicked here: a committed click really publishes to the configured broker.
     assert page.get_by_role("button", name="Queue background refresh").is_visible()
     assert "overdue by 2 hours" in page.locator("#refresh-schedule").inner_text().replace("\xa0", " ")
-    page.screenshot(path=str(SCREENSHOT_DIR / "viber-review-detail-schedule.png"))
+    page.screenshot(path=str(screenshot_dir / "viber-review-detail-schedule.png"))
     page.goto(f"{live_server.url}/applications/1000000008/")
     assert page.locator("#fetch .timeline li").count() == 4  # two snapshots, two changes
-    page.locator("#fetch").screenshot(path=str(SCREENSHOT_DIR / "viber-review-timeline.png"))
+    page.locator("#fetch").screenshot(path=str(screenshot_dir / "viber-review-timeline.png"))

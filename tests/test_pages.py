@@ -7,7 +7,6 @@ needs the simulator through the ``live_cams`` fixture (marked with usefixtures("
 import json
 
 import pytest
-from bs4 import BeautifulSoup
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -19,37 +18,6 @@ from tests.factories import example_body, make_application
 EXAMPLE_NO = "5435435435"
 HOSTILE = "<script>alert(1)</script>"
 JS_URL = "javascript:alert(1)"
-
-
-@pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("reviewer", password="correct horse battery staple")
-
-
-@pytest.fixture
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def cams_unreachable(settings):
-    """CAMS at a closed port: every fetch is a real, immediate connection refusal."""
-    settings.CAMS_ENDPOINT = "127.0.0.1:9"
-    settings.CAMS_PROTOCOL = "http"
-    settings.CAMS_ACCESS_KEY_ID, settings.CAMS_ACCESS_KEY_SECRET = "test-key-id", "test-key-secret"
-    settings.CAMS_FRESH_SECONDS = 0  # every stored copy is stale, so a page view tries CAMS
-    settings.CAMS_CONNECT_TIMEOUT_MS = 300
-    settings.CAMS_READ_TIMEOUT_MS = 500
-    return settings
-
-
-def soup_of(response):
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def text_of(node):
-    return " ".join(node.get_text(" ").split())
 
 
 def example_leaves():
@@ -90,14 +58,14 @@ def test_refresh_redirects_anonymous_visitors_to_login(client):
 
 
 @pytest.mark.django_db
-def test_home_shows_the_form_recent_applications_and_a_logout_form(logged_in):
+def test_home_shows_the_form_recent_applications_and_a_logout_form(logged_in, soup_of, text_of):
     make_application()
     page = soup_of(logged_in.get(reverse("applications:home")))
     assert page.select_one("label[for=id_request_no]")
     assert page.select_one("form[action='/lookup/'][method=get] input[name=request_no]")
     assert EXAMPLE_NO in text_of(page.select_one("table"))
     assert page.select_one(f"form[action='{reverse('logout')}'][method=post]")
-    assert "reviewer" in text_of(page.select_one("nav"))
+    assert "member" in text_of(page.select_one("nav"))
 
 
 @pytest.mark.django_db
@@ -109,7 +77,7 @@ def test_home_offers_sample_numbers_only_when_talking_to_the_simulator(logged_in
 
 
 @pytest.mark.django_db
-def test_the_customer_space_field_appears_only_when_spaces_are_configured(logged_in, settings):
+def test_the_customer_space_field_appears_only_when_spaces_are_configured(logged_in, settings, soup_of):
     settings.CAMS_CUST_SPACE_IDS = []
     assert not soup_of(logged_in.get(reverse("applications:home"))).select("input[name=cust_space_id]")
     settings.CAMS_CUST_SPACE_IDS = ["28251486512358"]
@@ -124,7 +92,7 @@ def test_the_customer_space_field_appears_only_when_spaces_are_configured(logged
     ("1" * 65, "at most 64 characters"),
     ("<bad>", "may contain only letters, digits"),
 ])
-def test_an_invalid_request_number_is_refused_with_a_message(logged_in, request_no, message):
+def test_an_invalid_request_number_is_refused_with_a_message(logged_in, request_no, message, soup_of, text_of):
     response = logged_in.get(reverse("applications:lookup"), {"request_no": request_no})
     assert response.status_code == 400
     page = soup_of(response)
@@ -155,7 +123,7 @@ def test_lookup_keeps_the_customer_space_in_the_redirect(logged_in):
 
 
 @pytest.mark.django_db
-def test_the_page_shows_every_value_of_the_documents_example(logged_in):
+def test_the_page_shows_every_value_of_the_documents_example(logged_in, soup_of, text_of):
     make_application()
     response = logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))
     assert response.status_code == 200
@@ -175,7 +143,7 @@ def test_the_page_shows_every_value_of_the_documents_example(logged_in):
 
 
 @pytest.mark.django_db
-def test_the_raw_json_block_is_the_stored_body_pretty_printed(logged_in):
+def test_the_raw_json_block_is_the_stored_body_pretty_printed(logged_in, soup_of):
     make_application()
     page = soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
     # Compared as data: PostgreSQL's jsonb does not keep the order of object keys.
@@ -183,7 +151,7 @@ def test_the_raw_json_block_is_the_stored_body_pretty_printed(logged_in):
 
 
 @pytest.mark.django_db
-def test_unknown_fields_are_shown_in_the_other_fields_table(logged_in):
+def test_unknown_fields_are_shown_in_the_other_fields_table(logged_in, soup_of, text_of):
     make_application(NewTopLevelField="top-value", audit_record={"BrandNewField": "record-value"})
     extra = text_of(soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))).select_one("#extra"))
     assert "NewTopLevelField" in extra and "top-value" in extra
@@ -191,7 +159,7 @@ def test_unknown_fields_are_shown_in_the_other_fields_table(logged_in):
 
 
 @pytest.mark.django_db
-def test_an_implausible_audit_time_is_shown_as_sent(logged_in):
+def test_an_implausible_audit_time_is_shown_as_sent(logged_in, soup_of, text_of):
     make_application()  # the example's AuditTime "1785465" is 00:29 on 1 Jan 1970 as epoch-ms
     status = text_of(soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))).select_one("#status"))
     assert "1785465 (not a plausible time, shown as sent)" in status
@@ -206,7 +174,7 @@ def test_it_escapes_a_hostile_company_name(logged_in):
 
 
 @pytest.mark.django_db
-def test_it_never_links_or_loads_a_javascript_url(logged_in):
+def test_it_never_links_or_loads_a_javascript_url(logged_in, soup_of, text_of):
     make_application(audit_record={
         "WebAddress": JS_URL, "LetterGuarantee": JS_URL, "OtherLetterGuarantee": " JaVaScRiPt:alert(1)",
         "Logo": [json.dumps([JS_URL, "https://cdn.example/logo.png"])],
@@ -229,7 +197,7 @@ def test_only_absolute_http_urls_may_become_links(value, allowed):
 
 
 @pytest.mark.django_db
-def test_external_links_open_without_opener_or_referrer(logged_in):
+def test_external_links_open_without_opener_or_referrer(logged_in, soup_of):
     make_application()
     page = soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
     external = [a for a in page.select("a[href]") if a["href"].startswith("http")]
@@ -241,7 +209,7 @@ def test_external_links_open_without_opener_or_referrer(logged_in):
 
 
 @pytest.mark.django_db
-def test_the_page_lists_snapshots_and_state_changes(logged_in):
+def test_the_page_lists_snapshots_and_state_changes(logged_in, soup_of, text_of):
     make_application(State="I", AuditResult="auditing")
     make_application()
     history = text_of(soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))).select_one("#fetch"))
@@ -250,17 +218,17 @@ def test_the_page_lists_snapshots_and_state_changes(logged_in):
 
 
 @pytest.mark.django_db
-def test_refresh_is_refused_without_a_csrf_token(user):
+def test_refresh_is_refused_without_a_csrf_token(make_user):
     make_application()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    client.force_login(make_user("member"))
     response = client.post(reverse("applications:refresh", args=[EXAMPLE_NO]))
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_an_unknown_address_gets_the_friendly_404_page(logged_in):
+def test_an_unknown_address_gets_the_friendly_404_page(logged_in, soup_of, text_of):
     response = logged_in.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in text_of(soup_of(response).select_one("h1"))
@@ -277,7 +245,7 @@ def test_refresh_is_a_post_only_action(logged_in):
 
 
 @pytest.mark.django_db
-def test_a_stored_copy_is_shown_with_a_banner_when_cams_is_unreachable(logged_in, cams_unreachable):
+def test_a_stored_copy_is_shown_with_a_banner_when_cams_is_unreachable(logged_in, cams_unreachable, soup_of, text_of):
     make_application()
     response = logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))
     assert response.status_code == 200
@@ -287,7 +255,7 @@ def test_a_stored_copy_is_shown_with_a_banner_when_cams_is_unreachable(logged_in
 
 
 @pytest.mark.django_db
-def test_a_failed_refresh_says_so_and_shows_the_stored_copy(logged_in, cams_unreachable):
+def test_a_failed_refresh_says_so_and_shows_the_stored_copy(logged_in, cams_unreachable, soup_of, text_of):
     make_application()
     response = logged_in.post(reverse("applications:refresh", args=[EXAMPLE_NO]), follow=True)
     assert response.redirect_chain == [(reverse("applications:detail", args=[EXAMPLE_NO]), 302)]
@@ -298,7 +266,8 @@ def test_a_failed_refresh_says_so_and_shows_the_stored_copy(logged_in, cams_unre
 
 
 @pytest.mark.django_db
-def test_unreachable_cams_with_nothing_stored_is_a_503_page_with_the_form(logged_in, cams_unreachable):
+def test_unreachable_cams_with_nothing_stored_is_a_503_page_with_the_form(logged_in, cams_unreachable, soup_of,
+                                                                         text_of):
     response = logged_in.get(reverse("applications:lookup"), {"request_no": "1234500001"})
     assert response.status_code == 503
     page = soup_of(response)
@@ -309,7 +278,7 @@ def test_unreachable_cams_with_nothing_stored_is_a_503_page_with_the_form(logged
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("live_cams")
-def test_an_unknown_request_number_is_a_404_page_naming_the_failure(logged_in):
+def test_an_unknown_request_number_is_a_404_page_naming_the_failure(logged_in, soup_of, text_of):
     response = logged_in.get(reverse("applications:lookup"), {"request_no": "0000000404"})
     assert response.status_code == 404
     page = soup_of(response)
@@ -319,7 +288,7 @@ def test_an_unknown_request_number_is_a_404_page_naming_the_failure(logged_in):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("live_cams")
-def test_a_lookup_through_cams_stores_and_shows_the_application(logged_in):
+def test_a_lookup_through_cams_stores_and_shows_the_application(logged_in, soup_of, text_of):
     response = logged_in.get(reverse("applications:lookup"), {"request_no": EXAMPLE_NO}, follow=True)
     assert response.redirect_chain[-1] == (reverse("applications:detail", args=[EXAMPLE_NO]), 302)
     page = soup_of(response)
@@ -328,7 +297,7 @@ def test_a_lookup_through_cams_stores_and_shows_the_application(logged_in):
 
 
 @pytest.mark.django_db
-def test_a_throttled_lookup_with_nothing_stored_is_a_429_page(logged_in, live_cams):
+def test_a_throttled_lookup_with_nothing_stored_is_a_429_page(logged_in, live_cams, soup_of, text_of):
     live_cams.set_faults(throttle_rate=1.0)
     response = logged_in.get(reverse("applications:lookup"), {"request_no": EXAMPLE_NO})
     assert response.status_code == 429
@@ -337,7 +306,7 @@ def test_a_throttled_lookup_with_nothing_stored_is_a_429_page(logged_in, live_ca
 
 
 @pytest.mark.django_db
-def test_a_throttled_refresh_keeps_showing_the_stored_copy(logged_in, live_cams):
+def test_a_throttled_refresh_keeps_showing_the_stored_copy(logged_in, live_cams, soup_of, text_of):
     make_application()
     live_cams.set_faults(throttle_rate=1.0)
     response = logged_in.post(reverse("applications:refresh", args=[EXAMPLE_NO]), follow=True)
@@ -347,7 +316,7 @@ def test_a_throttled_refresh_keeps_showing_the_stored_copy(logged_in, live_cams)
 
 
 @pytest.mark.django_db
-def test_a_failed_lookup_calls_cams_once_even_though_the_page_redirects(logged_in, live_cams, settings):
+def test_a_failed_lookup_calls_cams_once_even_though_the_page_redirects(logged_in, live_cams, settings, soup_of):
     settings.CAMS_FRESH_SECONDS = 0  # the stored copy is always stale, so every view would ask
     make_application()
     live_cams.set_faults(throttle_rate=1.0)

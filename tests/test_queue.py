@@ -12,23 +12,12 @@ from applications.models import ReviewLogEntry, ViberApplication
 from applications.selectors.queue import queue_metrics, queue_page
 from applications.services.review import review_assign, review_set_status
 from tests.factories import make_application
-from tests.review_helpers import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def ms(year, month, day) -> str:
     return str(int(datetime(year, month, day, tzinfo=UTC).timestamp() * 1000))
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return make_user(django_user_model, "rita", "reviewers")
-
-
-@pytest.fixture
-def viewer(django_user_model):
-    return make_user(django_user_model, "victor", "viewers")
 
 
 @pytest.fixture
@@ -104,12 +93,12 @@ def test_counts_per_state_and_audit_result_follow_the_filters(viewer, apps):
     assert {code: n for code, _, n in page.audit_counts} == {"reject": 1, "pass": 1}
 
 
-def test_pages_and_the_sort_links_keep_the_filters(client, viewer, apps):
+def test_pages_and_the_sort_links_keep_the_filters(client, viewer, apps, soup_of):
     client.force_login(viewer)
     page = queue_page(filters={}, page=2, page_size=3)
     assert (page.number, page.pages, [a.request_no for a in page.rows]) == (2, 2, ["1001"])
     response = client.get(reverse("applications:queue") + "?state=I")
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = soup_of(response)
     sort_links = [a["href"] for a in soup.select("table.queue-table thead a")]
     assert sort_links and all("state=I" in href for href in sort_links)
     assert soup.select_one('th[aria-sort="descending"]').get_text(strip=True).startswith("Created")
@@ -159,11 +148,11 @@ def test_the_queue_needs_a_login(client):
 
 # --- review actions through the pages ---------------------------------------------------------
 
-def test_a_viewer_sees_the_review_but_no_buttons_and_posts_answer_403(client, viewer, apps):
+def test_a_viewer_sees_the_review_but_no_buttons_and_posts_answer_403(client, viewer, apps, soup_of):
     application = apps["rejected"]
     client.force_login(viewer)
     page = client.get(reverse("applications:detail", args=["1001"]))
-    soup = BeautifulSoup(page.content, "html.parser")
+    soup = soup_of(page)
     assert soup.select_one("#review") is not None
     assert soup.select("#review form") == []
     for name, data in (("review-status", {"status": "resolved", "note": "x"}),
@@ -176,7 +165,7 @@ def test_a_viewer_sees_the_review_but_no_buttons_and_posts_answer_403(client, vi
     assert application.review_status == "new"
 
 
-def test_a_reviewer_changes_status_assigns_and_notes_and_the_log_shows_it(client, reviewer, apps):
+def test_a_reviewer_changes_status_assigns_and_notes_and_the_log_shows_it(client, reviewer, apps, soup_of):
     application = apps["rejected"]
     client.force_login(reviewer)
     detail = reverse("applications:detail", args=["1001"])
@@ -192,20 +181,20 @@ def test_a_reviewer_changes_status_assigns_and_notes_and_the_log_shows_it(client
     application.refresh_from_db()
     assert (application.review_status, application.assignee) == ("resolved", reviewer)
     body = client.get(detail).content.decode()
-    soup = BeautifulSoup(body, "html.parser")
+    soup = soup_of(body)
     log = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in soup.select("#review-log tbody tr")]
     assert [row[1:5] for row in log] == [["rita", "Note added", "—", "—"], ["rita", "Assignee changed", "—", "rita"],
                                           ["rita", "Status changed", "New", "Resolved"]]
     assert "Customer gave up &lt;b&gt;for now&lt;/b&gt;" in body
 
 
-def test_the_application_page_shows_what_changed_between_snapshots(client, viewer):
+def test_the_application_page_shows_what_changed_between_snapshots(client, viewer, soup_of):
     make_application(RequestNo="4001", AuditResult="reject", seen_at=timezone.now() - timedelta(days=1),
                      audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "111"}]})
     make_application(RequestNo="4001", AuditResult="auditing",
                      audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "<222>"}]})
     client.force_login(viewer)
-    soup = BeautifulSoup(client.get(reverse("applications:detail", args=["4001"])).content, "html.parser")
+    soup = soup_of(client.get(reverse("applications:detail", args=["4001"])))
     newest = soup.select("#changes details")[0]
     rows = {tuple(cell.get_text(strip=True) for cell in row.find_all("td")) for row in newest.select("tbody tr")}
     assert ("AuditResult", "changed", "reject", "auditing") in rows
@@ -215,12 +204,12 @@ def test_the_application_page_shows_what_changed_between_snapshots(client, viewe
 
 # --- XLSX download, cached counts, filter form markup ------------------------------------------
 
-def test_the_xlsx_download_link_keeps_the_filters_and_exports_them(client, viewer, apps):
+def test_the_xlsx_download_link_keeps_the_filters_and_exports_them(client, viewer, apps, soup_of):
     from openpyxl import load_workbook
 
     ViberApplication.objects.filter(pk=apps["rejected"].pk).update(reason="@SUM(A1)")
     client.force_login(viewer)
-    soup = BeautifulSoup(client.get(reverse("applications:queue") + "?state=I&sort=request_no").content, "html.parser")
+    soup = soup_of(client.get(reverse("applications:queue") + "?state=I&sort=request_no"))
     link = soup.select_one("#export-xlsx")["href"]
     assert link.startswith(reverse("applications:queue-export-xlsx"))
     assert "state=I" in link and "sort=request_no" in link
@@ -233,33 +222,32 @@ def test_the_xlsx_download_link_keeps_the_filters_and_exports_them(client, viewe
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_counts_are_cached_briefly_per_filter_set_and_the_page_says_when(client, viewer, apps):
+def test_counts_are_cached_briefly_per_filter_set_and_the_page_says_when(client, viewer, apps, soup_of):
     client.force_login(viewer)
     url = reverse("applications:queue") + "?state=I"
-    first = BeautifulSoup(client.get(url).content, "html.parser")
+    first = soup_of(client.get(url))
     assert first.select_one("#counts-title").get_text(strip=True).startswith("2 applications")
     assert "Counts as of" in first.select_one("#counts-as-of").get_text()
     make_application(RequestNo="1003", State="I", AuditResult="auditing")
-    again = BeautifulSoup(client.get(url).content, "html.parser")
+    again = soup_of(client.get(url))
     assert again.select_one("#counts-title").get_text(strip=True).startswith("2 applications")  # cached
     assert "1003" in numbers(client.get(url))  # the table itself is live
-    other = BeautifulSoup(client.get(url + "&sort=request_no").content, "html.parser")  # same filters, same counts
+    other = soup_of(client.get(url + "&sort=request_no"))  # same filters, same counts
     assert other.select_one("#counts-title").get_text(strip=True).startswith("2 applications")
-    fresh = BeautifulSoup(client.get(url + "&audit_result=auditing").content, "html.parser")
+    fresh = soup_of(client.get(url + "&audit_result=auditing"))
     assert fresh.select_one("#counts-title").get_text(strip=True).startswith("2 applications")  # 1002 and 1003
 
 
-def test_assigned_to_me_counts_are_per_user(client, reviewer, django_user_model, apps):
-    other = make_user(django_user_model, "otto", "reviewers")
+def test_assigned_to_me_counts_are_per_user(client, reviewer, apps, make_user):
+    other = make_user("otto", "reviewers")
     review_assign(application=apps["active"], assignee=reviewer, actor=reviewer)
     assert queue_page(filters={"assignee": "me"}, user=reviewer).total == 1
     assert queue_page(filters={"assignee": "me"}, user=other).total == 0
 
 
-def test_the_filter_selects_keep_their_markup_and_selection(client, viewer, apps):
+def test_the_filter_selects_keep_their_markup_and_selection(client, viewer, apps, soup_of):
     client.force_login(viewer)
-    soup = BeautifulSoup(client.get(reverse("applications:queue") + "?country=DE&state=I&sort=company").content,
-                         "html.parser")
+    soup = soup_of(client.get(reverse("applications:queue") + "?country=DE&state=I&sort=company"))
     country = soup.select_one('select[name="country"]')
     assert country["id"] == "id_country" and soup.select_one('label[for="id_country"]') is not None
     assert [option["value"] for option in country.select("option[selected]")] == ["DE"]

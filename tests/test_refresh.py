@@ -12,7 +12,6 @@ from applications.models import ApplicationEvent, ViberApplication
 from applications.sandbox.dataset import EXAMPLE_REQUEST_NO, MOVING_REQUEST_NO, build_dataset
 from applications.services.refresh import Outcome, application_refresh, refresh_plan_due
 from applications.tasks import plan_and_enqueue, retry_countdown
-from tests.conftest import require
 from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def test_the_planner_takes_the_most_overdue_first_in_batches():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_planners_hand_out_disjoint_records():
+def test_concurrent_planners_hand_out_disjoint_records(require):
     # The in-memory SQLite test database cannot take concurrent writers; CI runs this on PostgreSQL.
     require(connection.vendor == "postgresql", "concurrent planners need PostgreSQL")
     apps = [make_application(RequestNo=f"30000000{i:02d}") for i in range(40)]

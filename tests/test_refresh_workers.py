@@ -3,34 +3,18 @@
 Concurrency is the point here, so nothing runs eagerly: the planner enqueues to Redis and
 separate worker processes (threads pool) call the simulator through the shared limiter.
 """
-import os
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from applications.benchmarks.seeding import store_from_dataset
-from applications.benchmarks.worker_processes import celery_worker, current_database_url
+from applications.benchmarks.worker_processes import celery_worker
 from applications.models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from applications.sandbox.dataset import build_dataset
 from applications.tasks import plan_and_enqueue
-from tests.conftest import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def worker_env(live_cams, redis_settings):
-    require(connection.vendor == "postgresql", "worker processes need PostgreSQL (the test DB is shared)")
-    require(bool(os.environ.get("REDIS_URL")), "worker processes need REDIS_URL as this process's broker")
-    return {
-        "DATABASE_URL": current_database_url(), "REDIS_URL": redis_settings.REDIS_URL,
-        "CAMS_ENDPOINT": live_cams.endpoint, "CAMS_PROTOCOL": "http",
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": live_cams.access_key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": live_cams.access_key_secret,
-        "CAMS_RATE_LIMIT_WAIT_SECONDS": 30, "DJANGO_LOG_LEVEL": "WARNING",
-    }
 
 
 def _seed_due(count, *, advance=None):

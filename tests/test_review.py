@@ -5,19 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from applications.models import ReviewLogEntry, ReviewStatus
 from applications.services.review import review_add_note, review_assign, review_set_status
 from tests.factories import make_application
-from tests.review_helpers import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return make_user(django_user_model, "rita", "reviewers")
-
-
-@pytest.fixture
-def viewer(django_user_model):
-    return make_user(django_user_model, "victor", "viewers")
 
 
 def test_the_migration_creates_both_groups_with_their_permissions():
@@ -73,8 +62,8 @@ def test_an_unknown_status_is_refused(reviewer):
         review_set_status(application=make_application(), status="done-ish", actor=reviewer)
 
 
-def test_assignment_goes_to_reviewers_only_and_is_logged(reviewer, viewer, django_user_model):
-    colleague = make_user(django_user_model, "carla", "reviewers")
+def test_assignment_goes_to_reviewers_only_and_is_logged(reviewer, viewer, make_user):
+    colleague = make_user("carla", "reviewers")
     application = make_application()
     with pytest.raises(ValidationError):
         review_assign(application=application, assignee=viewer, actor=reviewer)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from applications.benchmarks import admin_search
-from applications.benchmarks.bulk_seed import seed_applications
+from applications.benchmarks.seeding import seed_applications
 from applications.models import ViberApplication
 
 TARGET_MS = 150

@@ -1,6 +1,6 @@
 """Benchmark: the review queue's server time at N applications (default 100,000).
 
-Seeds synthetic applications with bulk_create when the table has fewer than N (never deletes),
+Seeds generated applications (benchmarks.seeding) when the table has fewer than N (never deletes),
 then times full requests through Django's test client (middleware, view, queries, template) for
 a filtered, sorted first page, deep pages, and the lazily loaded metrics fragment. Point
 DATABASE_URL at a scratch PostgreSQL database; the target is under 150 ms.
@@ -14,7 +14,7 @@ Per queue case it prints:
   move much, unlike the milliseconds.
 """
 import time
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.benchmarks.queue_naive import naive_page
-from applications.benchmarks.queue_seed import seed_queue
+from applications.benchmarks.seeding import seed_applications
 from applications.benchmarks.timing import summary
 from applications.forms.queue import QueueFilterForm
 from applications.models import ViberApplication
@@ -50,8 +50,7 @@ class Command(BaseCommand):
         if present < n:
             self.stdout.write(f"seeding {n - present} applications (have {present}) ...")
             started = time.perf_counter()
-            seed_queue(count=n - present, start=present,
-                       progress=lambda done: self.stdout.write(f"  {done}") if done % 20_000 == 0 else None)
+            seed_applications(count=n - present, start=present, progress=lambda done: self.stdout.write(f"  {done}"))
             self.stdout.write(f"seeded in {time.perf_counter() - started:.1f} s")
         total = ViberApplication.objects.count()
         self.user = self._reviewer()
@@ -62,13 +61,16 @@ class Command(BaseCommand):
         filtered_total = ViberApplication.objects.filter(state="I", audit_result="auditing").count()
         deep_filtered = max(1, filtered_total // PAGE_SIZE // 2)
         deep_all = max(1, total // PAGE_SIZE // 2)
+        # Two words of one stored name, as a person would type them: a handful of rows match.
+        name = ViberApplication.objects.order_by("pk").values_list("company_english_name", flat=True)[total // 2]
+        term = " ".join(name.split()[:2])
         cases = [
             ("filtered sorted, page 1", f"{queue}?{filtered}"),
             (f"filtered sorted, page {deep_filtered}", f"{queue}?{filtered}&page={deep_filtered}"),
             ("unfiltered, page 1", queue),
             (f"unfiltered, page {deep_all}", f"{queue}?page={deep_all}"),
             ("filtered by country+type", f"{queue}?country=DE&request_type=viberOpen&sort=-audited"),
-            ("search 'Acme Bolt'", f"{queue}?q=Acme+Bolt"),
+            (f"search '{term}'", f"{queue}?{urlencode({'q': term})}"),
         ]
         self.stdout.write(f"{connection.vendor}: {total} applications, {filtered_total} match '{filtered}'; "
                           f"{repeat} requests each after one warm-up; medians (p90) in ms")

@@ -1,9 +1,9 @@
-"""Load N generated applications quickly, to reproduce production scale (see benchmarks.bulk_seed)."""
+"""Load N generated applications quickly, to reproduce production scale (see benchmarks.seeding)."""
 import time
 
 from django.core.management.base import BaseCommand
 
-from applications.benchmarks.bulk_seed import seed_applications
+from applications.benchmarks.seeding import seed_applications
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("count", type=int, nargs="?", default=100_000)
-        parser.add_argument("--seed", type=int, default=1, help="random seed (same seed and start, same rows)")
+        parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, start and day: same rows)")
         parser.add_argument("--start", type=int, default=None,
                             help="first row number (default: the number of applications already stored)")
         parser.add_argument("--keep-indexes", action="store_true",
@@ -28,4 +28,4 @@ class Command(BaseCommand):
                                    rebuild_indexes=False if keep_indexes else None, progress=progress)
         self.stdout.write(self.style.SUCCESS(
             f"Seeded {result.rows:,} applications in {time.perf_counter() - started:.1f} s "
-            f"(load {result.load_seconds:.1f} s, indexes and ANALYZE {result.index_seconds:.1f} s)"))
+            f"(load {result.load_seconds:.1f} s, indexes and statistics {result.index_seconds:.1f} s)"))

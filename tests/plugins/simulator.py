@@ -1,7 +1,4 @@
-"""Reusable pytest fixtures and helpers around the CAMS simulator.
-
-Import the fixtures into a test module or conftest.py:
-    from tests.simulator_fixtures import cams_simulator, cams_sdk_client  # noqa: F401
+"""Pytest fixtures around the CAMS simulator (loaded by tests/conftest.py).
 
 - ``cams_simulator_session``: one simulator for the session (free port, daemon thread).
 - ``cams_simulator``: the same simulator, with faults, counters and manual advances reset
@@ -13,6 +10,9 @@ Import the fixtures into a test module or conftest.py:
 - ``cams_sdk_client``: the official SDK client with the right key pair.
 - ``signed_call``: ``signed_call(handle, query, **sign_options) -> RawReply`` sends a request
   signed by our own helper with urllib (for nonce replay, stale dates, odd headers).
+- ``viber_get``: ``viber_get(client, request_no=example, cust_space_id=None)`` calls
+  GetViberByRequestNo through an SDK client; ``viber_client_error`` expects a ClientException
+  from the same call and returns it.
 """
 import json
 import urllib.error
@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
+from alibabacloud_cams20200606 import models as cams_models
+from alibabacloud_tea_openapi.exceptions import ClientException
 
+from applications.sandbox.dataset import EXAMPLE_REQUEST_NO
 from applications.sandbox.server import SimulatorHandle, start_simulator
 from applications.sandbox.signature import sign_headers
 
@@ -31,7 +34,8 @@ VERSION = "2020-06-06"
 
 def make_sdk_client(handle: SimulatorHandle, access_key_id=None, access_key_secret=None, **config):
     """The official SDK client pointed at ``handle``. The key pair is always passed explicitly:
-    alibabacloud_credentials reads environment variables at import time (facts §6)."""
+    alibabacloud_credentials reads environment variables at import time, so an ambient key
+    would otherwise win."""
     from alibabacloud_cams20200606.client import Client
     from alibabacloud_tea_openapi.models import Config
 
@@ -118,3 +122,23 @@ def cams_sdk_client(cams_client_factory):
 @pytest.fixture
 def signed_call():
     return raw_call
+
+
+def _viber_get(client, request_no=EXAMPLE_REQUEST_NO, cust_space_id=None):
+    return client.get_viber_by_request_no(
+        cams_models.GetViberByRequestNoRequest(request_no=request_no, cust_space_id=cust_space_id))
+
+
+@pytest.fixture
+def viber_get():
+    return _viber_get
+
+
+@pytest.fixture
+def viber_client_error():
+    def call(client, **kwargs) -> ClientException:
+        with pytest.raises(ClientException) as caught:
+            _viber_get(client, **kwargs)
+        return caught.value
+
+    return call

@@ -1,0 +1,85 @@
+"""One reviewer rule everywhere: the service's check, both assignee pickers and the admin's assignee filter.
+
+Each kind of user below is asked the same question in four places (assigning through the
+service, the application page's AssignForm, the queue filter's assignee choices, the admin
+changelist's AssigneeFilter); the answers must agree, and match the expected role.
+"""
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from applications.admin.filters import AssigneeFilter
+from applications.forms.queue import QueueFilterForm
+from applications.forms.review import AssignForm
+from applications.permissions import can_review
+from applications.services.review import review_assign
+from tests.factories import make_application
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:applications_viberapplication_changelist")
+
+
+def _direct_permission(make_user):
+    user = make_user("dora")
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="applications",
+                                                     codename="review_application"))
+    return type(user).objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+USERS = {
+    "direct permission, no group": (_direct_permission, True),
+    "reviewers group": (lambda make_user: make_user("rita", "reviewers"), True),
+    "superuser, no group": (lambda make_user: make_user("sam", is_superuser=True), True),
+    "viewers group": (lambda make_user: make_user("victor", "viewers"), False),
+    "inactive, reviewers group": (lambda make_user: make_user("ivan", "reviewers", is_active=False), False),
+}
+
+
+def _assignable_by_service(user, actor) -> bool:
+    application = make_application()
+    try:
+        review_assign(application=application, assignee=user, actor=actor)
+    except ValidationError as exc:
+        assert exc.code == "assignee_not_reviewer"
+        return False
+    application.refresh_from_db()
+    assert application.assignee == user
+    return True
+
+
+def _pks(choices) -> set[str]:
+    return {str(value) for value, _ in choices}
+
+
+def _admin_filter_choices(admin_client) -> set[str]:
+    specs = admin_client.get(CHANGELIST).context["cl"].filter_specs
+    (assignee,) = [spec for spec in specs if isinstance(spec, AssigneeFilter)]
+    return _pks(assignee.lookup_choices)
+
+
+@pytest.mark.parametrize("kind", USERS)
+def test_the_reviewer_rule_is_the_same_in_the_service_the_pickers_and_the_admin(kind, make_user, admin_client,
+                                                                                 admin_user):
+    build, is_reviewer = USERS[kind]
+    user = build(make_user)
+    pk = str(user.pk)
+    answers = {
+        "can_review": can_review(user),
+        "service": _assignable_by_service(user, actor=admin_user),
+        "AssignForm": pk in _pks(AssignForm().fields["assignee"].choices),
+        "queue filter": pk in _pks(QueueFilterForm().fields["assignee"].choices),
+        "admin AssigneeFilter": pk in _admin_filter_choices(admin_client),
+    }
+    assert answers == dict.fromkeys(answers, is_reviewer)
+
+
+def test_a_user_with_only_the_direct_permission_is_assigned_through_the_review_page(make_user, reviewer_client):
+    dora = _direct_permission(make_user)
+    application = make_application()
+    response = reviewer_client.post(reverse("applications:review-assign", args=[application.pk]),
+                                    {"assignee": str(dora.pk)})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.assignee == dora
