@@ -1,11 +1,10 @@
-"""Views, one module per page or topic; each validates, calls services or selectors, and renders.
+"""Views, one module per page or topic (urls.py names each view by its module).
 
-``errors`` turns an invalid request number and CAMS failures into the same HTTP answers everywhere.
+- ``home``: the lookup form; ``pages``: one application's page, lookup and refreshes;
+- ``api``: the application as JSON; ``health``: the background refresh's health page and JSON;
+- ``queue``, ``review``, ``bulk``: the review queue, the review actions, bulk lookups;
+- ``errors``: an invalid request number and CAMS failures as the same HTTP answers everywhere;
+- ``presenters``, ``review_presenters``: what a stored application looks like on its page.
+
+Each view validates its input, calls services (writes) or selectors (reads) and renders.
 """
-from .api import application_detail_api
-from .health import health, health_api
-from .home import home
-from .pages import detail, lookup, refresh, refresh_background
-
-__all__ = ["application_detail_api", "detail", "home", "lookup", "refresh",
-           "health", "health_api", "refresh_background"]

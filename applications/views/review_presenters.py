@@ -43,14 +43,19 @@ def snapshot_diffs(application, *, limit: int = SNAPSHOT_DIFF_LIMIT) -> list[Sna
 
 
 def review_context(request, application) -> dict:
+    forms = {"status_form": None, "assign_form": None, "note_form": None}
     editable = can_review(request.user)
+    if editable:
+        forms = {
+            "status_form": StatusForm(initial={"status": application.review_status}, auto_id="status_%s"),
+            "assign_form": AssignForm(initial={"assignee": application.assignee_id or ""}, auto_id="assign_%s"),
+            "note_form": NoteForm(auto_id="note_%s"),
+        }
     return {
         "can_review": editable,
         "review_status_label": ReviewStatus(application.review_status).label
         if application.review_status in ReviewStatus.values else application.review_status,
-        "status_form": StatusForm(initial={"status": application.review_status}, auto_id="status_%s") if editable else None,
-        "assign_form": AssignForm(initial={"assignee": application.assignee_id or ""}, auto_id="assign_%s") if editable else None,
-        "note_form": NoteForm(auto_id="note_%s") if editable else None,
+        **forms,
         "review_log": review_log_list(application=application, limit=REVIEW_LOG_LIMIT),
         "snapshot_diffs": snapshot_diffs(application),
     }
