@@ -1,29 +1,25 @@
 from django.urls import path
 
-from . import views
-from .views import bulk as bulk_views
-from .views import queue as queue_views
-from .views import review as review_views
+from .views import api, bulk, health, home, pages, queue, review
 
 app_name = "applications"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("lookup/", views.lookup, name="lookup"),
-    path("applications/<str:request_no>/", views.detail, name="detail"),
-    path("applications/<str:request_no>/refresh/", views.refresh, name="refresh"),
-    path("applications/<str:request_no>/refresh-background/", views.refresh_background,
-         name="refresh-background"),
-    path("refresh/", views.health, name="health"),
-    path("api/refresh-health/", views.health_api, name="api-health"),
-    path("api/applications/<str:request_no>/", views.application_detail_api, name="api-detail"),
-    path("queue/", queue_views.queue, name="queue"),
-    path("queue/export.csv", queue_views.queue_export, name="queue-export"),
-    path("queue/export.xlsx", queue_views.queue_export_xlsx, name="queue-export-xlsx"),
-    path("queue/metrics/", queue_views.queue_metrics_fragment, name="queue-metrics"),
-    path("review/<int:pk>/status/", review_views.review_status, name="review-status"),
-    path("review/<int:pk>/assign/", review_views.review_assign, name="review-assign"),
-    path("review/<int:pk>/note/", review_views.review_note, name="review-note"),
-    path("bulk/", bulk_views.bulk_new, name="bulk-new"),
-    path("bulk/<int:pk>/", bulk_views.bulk_detail, name="bulk-detail"),
-    path("bulk/<int:pk>/progress/", bulk_views.bulk_progress, name="bulk-progress"),
+    path("", home.home, name="home"),
+    path("lookup/", pages.lookup, name="lookup"),
+    path("applications/<str:request_no>/", pages.detail, name="detail"),
+    path("applications/<str:request_no>/refresh/", pages.refresh, name="refresh"),
+    path("applications/<str:request_no>/refresh-background/", pages.refresh_background, name="refresh-background"),
+    path("refresh/", health.health, name="health"),
+    path("api/refresh-health/", health.health_api, name="api-health"),
+    path("api/applications/<str:request_no>/", api.application_detail_api, name="api-detail"),
+    path("queue/", queue.queue, name="queue"),
+    path("queue/export.csv", queue.queue_export, name="queue-export"),
+    path("queue/export.xlsx", queue.queue_export_xlsx, name="queue-export-xlsx"),
+    path("queue/metrics/", queue.queue_metrics_fragment, name="queue-metrics"),
+    path("review/<int:pk>/status/", review.review_status, name="review-status"),
+    path("review/<int:pk>/assign/", review.review_assign, name="review-assign"),
+    path("review/<int:pk>/note/", review.review_note, name="review-note"),
+    path("bulk/", bulk.bulk_new, name="bulk-new"),
+    path("bulk/<int:pk>/", bulk.bulk_detail, name="bulk-detail"),
+    path("bulk/<int:pk>/progress/", bulk.bulk_progress, name="bulk-progress"),
 ]

@@ -60,6 +60,11 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = (ReviewLogInline, SnapshotInline, EventInline)
     actions = (actions.refresh_selected, actions.export_selected)
 
+    def view_on_site(self, obj):
+        # "View on site" goes straight to the application's page (its customer space kept), not
+        # through the admin's content-type redirect.
+        return obj.get_absolute_url()
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         match = getattr(request, "resolver_match", None)

@@ -4,11 +4,24 @@ CAMS owns the data: these rows are a cache plus history. ``ViberApplication`` ho
 good copy with indexed columns for what people search and filter on; the whole audit record
 and the raw response stay as JSON so nothing upstream sends is lost.
 """
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from .. import codes
 from .review import ReviewStatus
+
+
+def application_url(view: str, request_no: str, cust_space_id: str = "") -> str:
+    """The address of one of an application's views ("detail", "refresh", "api-detail" ...).
+
+    An application is named by its request number within a customer space: the number goes in the
+    path and a space other than the default one in ``?cust_space_id=``, which every such view reads.
+    """
+    url = reverse(f"applications:{view}", args=[request_no])
+    return f"{url}?{urlencode({'cust_space_id': cust_space_id})}" if cust_space_id else url
 
 
 class ViberApplication(models.Model):
@@ -79,6 +92,9 @@ class ViberApplication(models.Model):
     def __str__(self):
         name = self.company_english_name or self.company_legal_name or "?"
         return f"{self.request_no} ({name})"
+
+    def get_absolute_url(self):
+        return application_url("detail", self.request_no, self.cust_space_id)
 
     @property
     def state_info(self):

@@ -1,1 +1,1 @@
-"""Reads, one module per page or topic: applications, queue, health. No writes, no network."""
+"""Reads, one module per page or topic: applications, queue, health, review, bulk. No writes, no network."""

@@ -1,11 +1,27 @@
-"""Read queries over stored applications: one by number, the recently fetched."""
-from ..models import ViberApplication
+"""Read queries over stored applications: one by key or id, the recently fetched, and the history of one."""
+from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
+
+HISTORY_LIMIT = 50
 
 
 def application_get(*, request_no: str, cust_space_id: str = "") -> ViberApplication | None:
     return ViberApplication.objects.filter(request_no=request_no, cust_space_id=cust_space_id).first()
 
 
+def application_get_by_id(*, pk: int) -> ViberApplication | None:
+    return ViberApplication.objects.filter(pk=pk).first()
+
+
 def application_list_recent(*, limit: int = 10):
     """The applications fetched most recently (the home page's list)."""
     return ViberApplication.objects.filter(fetched_at__isnull=False).order_by("-fetched_at")[:limit]
+
+
+def application_snapshots(*, application: ViberApplication, limit: int = HISTORY_LIMIT) -> list[ApplicationSnapshot]:
+    """The newest ``limit`` distinct contents stored for the application, newest first."""
+    return list(ApplicationSnapshot.objects.filter(application=application).order_by("-seen_at", "-id")[:limit])
+
+
+def application_events(*, application: ViberApplication, limit: int = HISTORY_LIMIT) -> list[ApplicationEvent]:
+    """The newest ``limit`` State / AuditResult changes of the application, newest first."""
+    return list(ApplicationEvent.objects.filter(application=application).order_by("-seen_at", "-id")[:limit])

@@ -1,7 +1,10 @@
-"""Views: HTML pages in ``pages``, the JSON API in ``api``; both only call services."""
-from .api import application_detail_api
-from .pages import detail, home, lookup, refresh
-from .health import health, health_api, refresh_background
+"""Views, one module per page or topic (urls.py names each view by its module).
 
-__all__ = ["application_detail_api", "detail", "home", "lookup", "refresh",
-           "health", "health_api", "refresh_background"]
+- ``home``: the lookup form; ``pages``: one application's page, lookup and refreshes;
+- ``api``: the application as JSON; ``health``: the background refresh's health page and JSON;
+- ``queue``, ``review``, ``bulk``: the review queue, the review actions, bulk lookups;
+- ``errors``: an invalid request number and CAMS failures as the same HTTP answers everywhere;
+- ``presenters``, ``review_presenters``: what a stored application looks like on its page.
+
+Each view validates its input, calls services (writes) or selectors (reads) and renders.
+"""

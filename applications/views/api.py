@@ -1,14 +1,13 @@
 """JSON API over the same lookup as the pages, for scripts used by logged-in reviewers.
 
-Session-authenticated: an anonymous call gets a 401 JSON body, never a login redirect, so a
-client can tell "log in" from "not found".
+Session-authenticated; a bad request number and CAMS failures are answered by ``views.errors``
+with the same statuses as the pages.
 """
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from ..cams.errors import CamsError
-from ..forms.lookup import LookupForm
 from ..services.lookup import application_lookup
+from .errors import application_view, json_login_required
 
 
 def application_payload(application) -> dict:
@@ -22,24 +21,10 @@ def application_payload(application) -> dict:
 
 
 @require_GET
-def application_detail_api(request, request_no):
-    if not request.user.is_authenticated:
-        response = JsonResponse({"error": "unauthenticated", "message": "Log in to use this API."}, status=401)
-        response["WWW-Authenticate"] = 'Session realm="viber-review"'
-        return response
-    form = LookupForm({"request_no": request_no, "cust_space_id": request.GET.get("cust_space_id", "")})
-    if not form.is_valid():
-        errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
-        message = " ".join(" ".join(messages) for messages in errors.values())
-        return JsonResponse({"error": "invalid_request", "message": message, "fields": errors}, status=400)
-    request_no, cust_space_id = form.cleaned_data["request_no"], form.cleaned_data["cust_space_id"]
-    try:
-        result = application_lookup(request_no=request_no, cust_space_id=cust_space_id)
-    except CamsError as error:
-        response = JsonResponse(error.as_dict(), status=error.http_status)
-        if error.retry_after:
-            response["Retry-After"] = str(max(1, round(error.retry_after)))
-        return response
+@json_login_required
+@application_view(json=True)
+def application_detail_api(request, request_no, cust_space_id):
+    result = application_lookup(request_no=request_no, cust_space_id=cust_space_id)
     application = result.application
     return JsonResponse({
         "request_no": application.request_no,

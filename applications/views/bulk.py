@@ -4,11 +4,12 @@ Thin: the work is services.bulk_lookup's; the pages only start it and read its p
 """
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.bulk import BulkLookupForm
-from ..models import BulkLookup
+from ..selectors.bulk import bulk_lookup_get, bulk_lookup_items, bulk_lookup_list_recent
 from ..services.bulk_lookup import bulk_lookup_progress, bulk_lookup_start
 
 
@@ -26,30 +27,26 @@ def bulk_new(request):
         bulk = bulk_lookup_start(numbers=form.cleaned_data["numbers"], cust_space_id=form.cleaned_data["cust_space_id"],
                                  actor=request.user)
         return redirect("applications:bulk-detail", pk=bulk.pk)
-    recent = BulkLookup.objects.filter(created_by=request.user)[:10]
+    recent = bulk_lookup_list_recent(user=request.user, limit=10)
     return render(request, "applications/bulk_new.html", {"form": form, "recent": recent},
                   status=400 if form.errors else 200)
 
 
-def _bulk_context(bulk):
-    items = list(bulk.items.select_related("application").only(
-        "id", "position", "request_no", "outcome", "error_code", "error_message", "finished_at",
-        "application__id", "application__request_no", "application__cust_space_id",
-        "application__company_english_name", "application__company_legal_name", "application__state",
-        "application__audit_result"))
-    return {"bulk": bulk, "progress": bulk_lookup_progress(bulk=bulk), "items": items}
+def _bulk_context(pk):
+    bulk = bulk_lookup_get(pk=pk)
+    if bulk is None:
+        raise Http404("No such bulk lookup.")
+    return {"bulk": bulk, "progress": bulk_lookup_progress(bulk=bulk), "items": bulk_lookup_items(bulk=bulk)}
 
 
 @require_GET
 @login_required
 def bulk_detail(request, pk):
-    bulk = get_object_or_404(BulkLookup, pk=pk)
-    return render(request, "applications/bulk_detail.html", _bulk_context(bulk))
+    return render(request, "applications/bulk_detail.html", _bulk_context(pk))
 
 
 @require_GET
 @login_required
 def bulk_progress(request, pk):
     """The progress bar and results table alone, polled by the page while the lookup runs."""
-    bulk = get_object_or_404(BulkLookup, pk=pk)
-    return render(request, "applications/_bulk_progress.html", _bulk_context(bulk))
+    return render(request, "applications/_bulk_progress.html", _bulk_context(pk))

@@ -1,18 +1,14 @@
-"""The refresh system as operators see it: the health page, its JSON twin, and queueing a refresh.
+"""The refresh system as operators see it: the health page and its JSON twin (read-only).
 
-Read-only except ``refresh_background``, which only queues Celery messages (sent once the
-request's transaction commits); the fetch itself happens in a worker, through the shared limiter.
+Queueing a refresh of one application is on its page (``pages.refresh_background``).
 """
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from ..selectors.applications import application_get
 from ..selectors.health import health_report
-from ..services.refresh import applications_refresh_enqueue
-from .pages import _validated_key, detail_url
+from .errors import json_login_required
 from .presenters import duration_text, event_change
 
 
@@ -34,11 +30,8 @@ def _seconds(delta):
 
 
 @require_GET
+@json_login_required
 def health_api(request):
-    if not request.user.is_authenticated:
-        response = JsonResponse({"error": "unauthenticated", "message": "Log in to use this API."}, status=401)
-        response["WWW-Authenticate"] = 'Session realm="viber-review"'
-        return response
     report = health_report()
     oldest, planner = report["oldest_overdue"], report["planner"]
     return JsonResponse({
@@ -68,18 +61,3 @@ def health_api(request):
         } for app in report["recent_failures"]],
     }, json_dumps_params={"ensure_ascii": False})
 
-
-@require_POST
-@login_required
-def refresh_background(request, request_no):
-    """Queue one background refresh of a stored application and go back to its page."""
-    request_no, cust_space_id, invalid = _validated_key(request, request_no)
-    if invalid:
-        return invalid
-    application = application_get(request_no=request_no, cust_space_id=cust_space_id)
-    if application is None:
-        raise Http404("No stored application with this request number.")
-    applications_refresh_enqueue(application_ids=[application.pk])
-    messages.success(request, "Queued a background refresh. A worker fetches it from CAMS within the "
-                              "rate limit; reload this page in a moment to see the result.")
-    return redirect(detail_url(request_no, cust_space_id))

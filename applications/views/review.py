@@ -4,27 +4,31 @@ Thin: writes come from services.review, which checks the permission again. A vie
 answers 403 whatever the form says.
 """
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from ..forms.review import AssignForm, NoteForm, StatusForm
 from ..models import ViberApplication
 from ..permissions import can_review
+from ..selectors.applications import application_get_by_id
+from ..selectors.review import user_get
 from ..services import review as review_services
-from .pages import detail_url
 
 
 def _reviewed_application(request, pk) -> ViberApplication:
     if not can_review(request.user):
         raise PermissionDenied("Only reviewers can change an application's review")
-    return get_object_or_404(ViberApplication, pk=pk)
+    application = application_get_by_id(pk=pk)
+    if application is None:
+        raise Http404("No stored application with this id.")
+    return application
 
 
 def _back(application):
-    return redirect(detail_url(application.request_no, application.cust_space_id) + "#review")
+    return redirect(application.get_absolute_url() + "#review")
 
 
 def _report(request, form, error: ValidationError | None = None):
@@ -73,7 +77,11 @@ def review_status(request, pk):
 @login_required
 def review_assign(request, pk):
     def act(application, data):
-        assignee = get_object_or_404(get_user_model(), pk=data["assignee"]) if data["assignee"] else None
+        assignee = None
+        if data["assignee"]:
+            assignee = user_get(pk=data["assignee"])
+            if assignee is None:
+                raise Http404("No such user.")
         if review_services.review_assign(application=application, assignee=assignee, actor=request.user):
             return messages.SUCCESS, f"Assigned to {assignee.get_username()}." if assignee else "Unassigned."
         return None

@@ -3,8 +3,9 @@ from dataclasses import dataclass
 
 from ..diffing import ADDED, REMOVED, snapshot_changes, value_text
 from ..forms.review import AssignForm, NoteForm, StatusForm
-from ..models import ApplicationSnapshot, ReviewStatus
+from ..models import ReviewStatus
 from ..permissions import can_review
+from ..selectors.review import review_log_list, snapshot_documents
 
 SNAPSHOT_DIFF_LIMIT = 20
 REVIEW_LOG_LIMIT = 100
@@ -32,8 +33,7 @@ def _rows(changes) -> list[ChangeRow]:
 
 def snapshot_diffs(application, *, limit: int = SNAPSHOT_DIFF_LIMIT) -> list[SnapshotDiff]:
     """Newest first: each snapshot against the one stored before it (one query, limit + 1 rows)."""
-    snapshots = list(ApplicationSnapshot.objects.filter(application=application).order_by("-seen_at", "-id")
-                     .only("id", "seen_at", "state", "audit_result", "document", "request_id")[:limit + 1])
+    snapshots = snapshot_documents(application=application, limit=limit + 1)
     diffs = []
     for index, snapshot in enumerate(snapshots[:limit]):
         previous = snapshots[index + 1] if index + 1 < len(snapshots) else None
@@ -43,14 +43,19 @@ def snapshot_diffs(application, *, limit: int = SNAPSHOT_DIFF_LIMIT) -> list[Sna
 
 
 def review_context(request, application) -> dict:
+    forms = {"status_form": None, "assign_form": None, "note_form": None}
     editable = can_review(request.user)
+    if editable:
+        forms = {
+            "status_form": StatusForm(initial={"status": application.review_status}, auto_id="status_%s"),
+            "assign_form": AssignForm(initial={"assignee": application.assignee_id or ""}, auto_id="assign_%s"),
+            "note_form": NoteForm(auto_id="note_%s"),
+        }
     return {
         "can_review": editable,
         "review_status_label": ReviewStatus(application.review_status).label
         if application.review_status in ReviewStatus.values else application.review_status,
-        "status_form": StatusForm(initial={"status": application.review_status}, auto_id="status_%s") if editable else None,
-        "assign_form": AssignForm(initial={"assignee": application.assignee_id or ""}, auto_id="assign_%s") if editable else None,
-        "note_form": NoteForm(auto_id="note_%s") if editable else None,
-        "review_log": application.review_log.select_related(None).all()[:REVIEW_LOG_LIMIT],
+        **forms,
+        "review_log": review_log_list(application=application, limit=REVIEW_LOG_LIMIT),
         "snapshot_diffs": snapshot_diffs(application),
     }
