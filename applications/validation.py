@@ -21,7 +21,19 @@ def clean_request_no(value) -> str:
         raise ValidationError(
             "A request number may contain only letters, digits, '-', '_' and '.'.", code="invalid_characters"
         )
+    _refuse_without_letters_or_digits(value, "A request number")
     return value
+
+
+def _refuse_without_letters_or_digits(value: str, what: str) -> None:
+    # The value becomes a URL path segment (/applications/<request_no>/): "." and ".." would be
+    # resolved away by browsers and proxies before reaching us, and a value of only punctuation
+    # names nothing.
+    if set(value) <= {"."}:
+        raise ValidationError(f"{what} cannot be '.' or '..' (or only dots): those are path names.",
+                              code="path_segment")
+    if not any(ch.isalnum() for ch in value):
+        raise ValidationError(f"{what} needs at least one letter or digit.", code="no_letters_or_digits")
 
 
 def clean_cust_space_id(value) -> str:
@@ -30,4 +42,5 @@ def clean_cust_space_id(value) -> str:
         return ""
     if len(value) > 64 or not _ALLOWED.match(value):
         raise ValidationError("That customer space ID is not valid.", code="invalid_cust_space")
+    _refuse_without_letters_or_digits(value, "A customer space ID")
     return value

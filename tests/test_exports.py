@@ -16,7 +16,7 @@ def test_cells_that_start_a_formula_are_neutralised(value):
     assert neutralise(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["Acme", "1+1", "a=b", "", "  =x"])
+@pytest.mark.parametrize("value", ["Acme", "1+1", "a=b", ""])
 def test_ordinary_cells_are_left_alone(value):
     assert neutralise(value) == value
 

@@ -2,8 +2,10 @@
 
 Everything the SDK can throw (or quietly return: HTTP 200 with a non-OK ``Code``, a body the
 typed model could not map) becomes one of the domain errors in ``errors``; callers never see
-an SDK type. No retries here: the SDK's retry policy is opt-in and blind to our shared rate
-limit, so retrying is the caller's decision (refresh tasks back off, page views do not).
+an SDK type. No retries here, but one: the SDK's retry policy is opt-in and blind to our shared
+rate limit, so retrying is the caller's decision (refresh tasks back off, page views do not). The
+exception is a refused signature nonce, which the gateway rejects unprocessed: that call is sent
+once more at once, freshly signed.
 
 # Reference: https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-getviberbyrequestno
 # Reference: ../shared/api/cams-api-facts.md §3 (how errors surface) and §6 (credentials)
@@ -30,10 +32,16 @@ logger = logging.getLogger(__name__)
 _THROTTLING_PREFIXES = ("Throttling",)
 _AUTH_PREFIXES = (
     "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurityToken", "Forbidden", "NoPermission",
-    "Authentication", "InvalidCredentials", "IncompleteSignature", "SignatureNonceUsed", "InvalidTimeStamp",
+    "Authentication", "InvalidCredentials", "IncompleteSignature", "InvalidTimeStamp",
 )
 _NOT_FOUND_CODES = {"NotFound", "InvalidParameter.RequestNo", "DataNotExist", "Viber.NotExist", "RequestNo.NotExist"}
 _UNAVAILABLE_PREFIXES = ("ServiceUnavailable", "InternalError", "ServerBusy", "Unknown")
+# Codes whose request was not processed and may succeed when sent again: CAMS's "999999" is
+# "System Exception, try again" on its error-code page; "SignatureNonceUsed" means the gateway saw
+# our nonce before (the SDK draws a new one per call, so the next call is a different request).
+# Reference: https://help.aliyun.com/document_detail/196974.html
+NONCE_USED = "SignatureNonceUsed"
+_TRANSIENT_CODES = {"999999", NONCE_USED}
 
 
 @dataclass
@@ -116,11 +124,36 @@ def fetch_application(*, request_no: str, cust_space_id: str = "") -> FetchedApp
     )
     client = _client()
     try:
-        response = client.get_viber_by_request_no_with_options(request, runtime)
+        response = _call_once_more_on_used_nonce(client, request, runtime)
     except Exception as exc:  # every SDK failure path, mapped below; nothing escapes unmapped
         raise map_exception(exc) from exc
     raw = client.last_raw or {}
     return interpret_response(raw.get("body"), status=raw.get("statusCode"), typed_ok=response.body is not None)
+
+
+def _call_once_more_on_used_nonce(client, request, runtime):
+    """The SDK call; a used nonce gets one more try, which the SDK signs with a fresh nonce.
+
+    The gateway refuses such a call before doing anything, so sending it again cannot act twice.
+    Only once: a second refusal means something else is wrong (a replaying proxy, a broken clock
+    source of randomness), and the caller's own back-off handles it as a transient error.
+    """
+    try:
+        return client.get_viber_by_request_no_with_options(request, runtime)
+    except ResponseException as exc:
+        if _sdk_text(exc.code) != NONCE_USED:
+            raise
+        logger.info("CAMS refused a used signature nonce (RequestId %s); sending once more",
+                    _sdk_text(getattr(exc, "request_id", None)) or "-")
+    return client.get_viber_by_request_no_with_options(request, runtime)
+
+
+def _sdk_text(value) -> str:
+    """An SDK exception attribute as text: the SDK formats missing values as the string "None"."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    return "" if text == "None" else text
 
 
 def interpret_response(body, *, status=200, typed_ok=True) -> FetchedApplication:
@@ -153,6 +186,8 @@ def classify_code(code: str, *, message="", request_id="", status=None, retry_af
     text = message or code or f"HTTP {status}"
     if code.startswith(_THROTTLING_PREFIXES) or status == 429:
         return errors.Throttled(text, retry_after=retry_after, **kwargs)
+    if code in _TRANSIENT_CODES:
+        return errors.UpstreamUnavailable(text, **kwargs)
     if code.startswith(_AUTH_PREFIXES) or status in (401, 403):
         return errors.AuthError(text, **kwargs)
     if code in _NOT_FOUND_CODES or code.endswith(".NotFound") and not code.startswith("InvalidApi"):
@@ -167,9 +202,11 @@ def map_exception(exc: Exception) -> errors.CamsError:
     if isinstance(exc, ResponseException):
         status = getattr(exc, "status_code", None)
         data = exc.data if isinstance(exc.data, dict) else {}
-        code = "" if exc.code in (None, "None") else str(exc.code)
-        message = str(data.get("Message") or "") or str(exc.message or "")
-        request_id = str(getattr(exc, "request_id", "") or data.get("RequestId") or "")
+        code = _sdk_text(exc.code)
+        # From the body, not from the exception: the SDK writes absent values into its attributes
+        # and its message as "None" ("code: 400, None request id: None").
+        message = _sdk_text(data.get("Message") or data.get("message"))
+        request_id = _sdk_text(data.get("RequestId") or data.get("requestId"))
         retry_after = getattr(exc, "retry_after", None)
         retry_after = retry_after / 1000 if isinstance(retry_after, (int, float)) and retry_after > 0 else None
         if status is not None and status >= 500 and not code.startswith(_THROTTLING_PREFIXES):

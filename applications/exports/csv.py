@@ -1,13 +1,19 @@
 """Spreadsheet export of applications (the review queue's "Download CSV", admin actions; XLSX in exports_xlsx).
 
 Every cell goes through ``neutralise``: upstream strings (company names, reasons) are written by
-customers, and a cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage return,
-which some spreadsheet programs skip before evaluating) would run as a formula when the file is
-opened. Such cells get a leading apostrophe, the convention spreadsheet programs show as text.
+customers, and a cell starting with ``=``, ``+``, ``-`` or ``@`` would run as a formula when the
+file is opened. Spreadsheet programs skip leading whitespace and line breaks before deciding, and
+some read the full-width forms (``＝``, ``＋``, ``－``, ``＠``) as the ASCII ones, so those count too;
+a leading tab or carriage return is neutralised whatever follows. Such cells get a leading
+apostrophe, the convention spreadsheet programs show as text.
+
+Bidi control characters are shown as visible markers (``textsafety.mark_bidi``), so a cell reads
+in the file as it was sent, not reordered.
 
 # Reference: https://owasp.org/www-community/attacks/CSV_Injection
 """
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -15,8 +21,13 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from .. import codes
+from ..textsafety import mark_bidi
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"  # ASCII, then full-width ＝＋－＠
+ALWAYS_NEUTRALISED_STARTS = ("\t", "\r")
+# Any whitespace or line break (\s is Unicode-aware), and the zero-width characters a spreadsheet
+# program may skip the same way, before a formula start.
+_FORMULA = re.compile(r"[\s\u200b\u2060\ufeff]*[" + re.escape(FORMULA_STARTS) + "]")
 
 # (header, function of the application) in file order.
 COLUMNS = (
@@ -45,15 +56,16 @@ _FIELDS = ("request_no", "cust_space_id", "company_english_name", "company_legal
 
 
 def neutralise(value) -> str:
-    """A cell as text that no spreadsheet program evaluates as a formula."""
+    """A cell as text that no spreadsheet program evaluates as a formula, bidi controls marked."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if timezone.is_aware(value) else value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    text = mark_bidi(str(value))
+    if text.startswith(ALWAYS_NEUTRALISED_STARTS) or _FORMULA.match(text):
         return "'" + text
     return text
+
 
 
 def export_queryset(queryset) -> Iterator:

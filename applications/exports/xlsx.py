@@ -1,7 +1,7 @@
 """XLSX download of applications: the same rows and columns as the CSV export (exports.py).
 
 Formula injection is blocked twice. Every text cell goes through ``exports.neutralise`` (a
-leading apostrophe before ``=``, ``+``, ``-``, ``@``, tab, CR), as in the CSV; and every text cell
+leading apostrophe before a formula start, bidi controls marked), as in the CSV; and every text cell
 is also typed as a string (``data_type = "s"``), because openpyxl otherwise stores a string that
 starts with ``=`` as a formula. Dates stay real spreadsheet dates (local time: the XLSX format
 has no time zones), which is what an XLSX is for over a CSV; they cannot hold a formula.

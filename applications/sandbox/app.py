@@ -83,6 +83,10 @@ class Simulator:
             self.verifier.verify(method, path, query, headers, body)
         except SignatureError as exc:
             return self._fail("auth_failures", responses.error(exc.code, exc.message, exc.status, host_id))
+        forced = self.faults.forced_error()
+        if forced:
+            reply = responses.forced_error(forced)
+            return self._fail("server_errors" if reply.status >= 500 else "client_errors", reply)
         if self.faults.over_quota() or self.faults.throttled():
             return self._fail("throttled", responses.error("Throttling.User", host_id=host_id))
         server_error = self.faults.server_error()
@@ -112,6 +116,8 @@ class Simulator:
 
     def _fail(self, key: str, reply: responses.Reply) -> responses.Reply:
         self.stats.add(key, reply.code)
+        if self.faults.config.omit_request_id:
+            return responses.without_request_id(reply)
         return reply
 
     def handle_control(self, method, path, query, body) -> responses.Reply:

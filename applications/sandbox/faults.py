@@ -21,6 +21,12 @@ class FaultConfig:
     max_qps: float = 0.0  # 0 = unlimited; otherwise a token bucket like the gateway's
     malformed_rate: float = 0.0  # share of successful answers corrupted
     malformed_kind: str = ""  # one of MALFORMED_KINDS, or "" to rotate through them
+    # Answer authenticated calls with this error code instead (responses.ERRORS, or any code,
+    # answered HTTP 400); ``error_code_calls`` limits it to the next N calls (0 = every call).
+    error_code: str = ""
+    error_code_calls: int = 0
+    # Error bodies without a RequestId, as some gateways and proxies send them.
+    omit_request_id: bool = False
     seed: int | None = None
 
     def __post_init__(self):
@@ -33,6 +39,11 @@ class FaultConfig:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
             setattr(self, name, value)
         self.latency_ms = int(self.latency_ms)
+        self.error_code = str(self.error_code or "")
+        self.error_code_calls = int(self.error_code_calls)
+        self.omit_request_id = bool(self.omit_request_id)
+        if self.error_code_calls < 0:
+            raise ValueError("error_code_calls must not be negative")
         self.max_qps = float(self.max_qps)
         if self.latency_ms < 0 or self.max_qps < 0:
             raise ValueError("latency_ms and max_qps must not be negative")
@@ -82,6 +93,7 @@ class FaultInjector:
             self._rng = random.Random(config.seed)
             self._bucket = TokenBucket(config.max_qps) if config.max_qps > 0 else None
             self._malformed_turn = 0
+            self._error_code_left = config.error_code_calls
 
     def update(self, **changes) -> FaultConfig:
         """Change some knobs, keep the others (the control endpoint's ``POST /_sim/faults``)."""
@@ -115,6 +127,17 @@ class FaultInjector:
             return None
         with self._lock:
             return self._rng.choice(("ServiceUnavailable", "InternalError"))
+
+    def forced_error(self) -> str | None:
+        """The configured ``error_code`` while it still applies, else None."""
+        if not self.config.error_code:
+            return None
+        with self._lock:
+            if self.config.error_code_calls:
+                if self._error_code_left <= 0:
+                    return None
+                self._error_code_left -= 1
+            return self.config.error_code
 
     def malformed(self) -> str | None:
         """Which corruption to apply to a successful answer, if any."""

@@ -22,6 +22,13 @@ ERRORS = {
     "Throttling.User": (400, "Request was denied due to user flow control."),
     "InternalError": (500, "The request processing has failed due to some unknown error, exception or failure."),
     "ServiceUnavailable": (503, "The request has failed due to a temporary failure of the server."),
+    "SignatureNonceUsed": (400, "Specified signature nonce was used already."),
+}
+# CAMS's own errors come back as HTTP 200 with a non-OK Code (the SDK raises nothing for them).
+# Reference: https://help.aliyun.com/document_detail/196974.html (CAMS error codes)
+BUSINESS_ERRORS = {
+    "999999": "System Exception, try again",
+    "Authentication.NoAuth": "No permission for this operation.",
 }
 NOT_FOUND_CODE = "InvalidParameter.RequestNo"
 NOT_FOUND_MESSAGE = "The specified RequestNo does not exist."
@@ -56,12 +63,38 @@ def success(data, request_id: str | None = None, envelope: dict | None = None) -
     return Reply(200, _dump(body), request_id=request_id)
 
 
-def not_found_code(request_id: str | None = None) -> Reply:
-    """The alternative not-found style: HTTP 200 with a non-OK Code (the SDK raises nothing)."""
+def business_error(code: str, message: str, request_id: str | None = None) -> Reply:
+    """A CAMS error: HTTP 200 with a non-OK Code and no Data (the SDK raises nothing)."""
     request_id = request_id or new_request_id()
-    body = {"RequestId": request_id, "Code": NOT_FOUND_CODE, "Message": NOT_FOUND_MESSAGE, "Success": False,
+    body = {"RequestId": request_id, "Code": code, "Message": message, "Success": False,
             "AccessDeniedDetail": "", "Data": None}
-    return Reply(200, _dump(body), request_id=request_id, code=NOT_FOUND_CODE)
+    return Reply(200, _dump(body), request_id=request_id, code=code)
+
+
+def not_found_code(request_id: str | None = None) -> Reply:
+    """The alternative not-found style (a CAMS error code rather than null Data)."""
+    return business_error(NOT_FOUND_CODE, NOT_FOUND_MESSAGE, request_id)
+
+
+def forced_error(code: str) -> Reply:
+    """What the fault knob ``error_code`` answers: a CAMS error on HTTP 200, or a gateway error."""
+    if code in BUSINESS_ERRORS:
+        return business_error(code, BUSINESS_ERRORS[code])
+    return error(code)
+
+
+def without_request_id(reply: Reply) -> Reply:
+    """The same error with no RequestId in the body or the headers."""
+    try:
+        payload = json.loads(reply.body)
+    except ValueError:
+        return reply
+    if not isinstance(payload, dict):
+        return reply
+    payload.pop("RequestId", None)
+    if "Recommend" in payload:
+        payload["Recommend"] = payload["Recommend"].partition("&requestId=")[0]
+    return Reply(reply.status, _dump(payload), reply.content_type, "", dict(reply.headers), reply.code)
 
 
 def error(code: str, message: str | None = None, status: int | None = None, host_id: str = "") -> Reply:

@@ -13,7 +13,10 @@ from . import responses
 from .app import Simulator
 from .dataset import DEFAULT_SEED, DEFAULT_SIZE, Dataset
 from .faults import FaultConfig
-from .signature import headers_from_message
+from .signature import EndpointNames, headers_from_message
+
+_WILDCARD_ADDRESSES = {"", "0.0.0.0", "::"}
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -113,16 +116,34 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, access_key_id: str | 
                 access_key_secret: str | None = None, extra_credentials: dict[str, str] | None = None,
                 data_seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE, evolve_seconds: float | None = None,
                 not_found_style: str = "data-null", control: bool = True, verbose: bool = False,
-                **faults) -> SimulatorServer:
-    """Build (bind, not yet serve) a simulator. ``faults`` are FaultConfig fields."""
+                endpoint_names=(), **faults) -> SimulatorServer:
+    """Build (bind, not yet serve) a simulator. ``faults`` are FaultConfig fields.
+
+    Signed requests must name this server in their ``host``: its address and port, ``localhost``
+    when it listens on loopback, and any of ``endpoint_names`` (host names without the port).
+    Bound to every interface with no ``endpoint_names``, any host name at the right port is taken.
+    """
     default_id, default_secret = default_credentials()
     credentials = {access_key_id or default_id: access_key_secret or default_secret, **(extra_credentials or {})}
     simulator = Simulator(credentials=credentials, dataset=Dataset(data_seed, size), faults=FaultConfig(**faults),
                           evolve_seconds=evolve_seconds, not_found_style=not_found_style, control=control)
     server = SimulatorServer((host, port), simulator, verbose=verbose)
+    simulator.verifier.endpoint = endpoint_for(*server.server_address[:2], extra_names=endpoint_names)
     server.access_key_id = access_key_id or default_id
     server.access_key_secret = access_key_secret or default_secret
     return server
+
+
+def endpoint_for(address: str, port: int, *, extra_names=()) -> EndpointNames:
+    """The host names a server bound to ``address``:``port`` answers to."""
+    if address in _WILDCARD_ADDRESSES and not extra_names:
+        return EndpointNames((), port)
+    names = set(extra_names)
+    if address not in _WILDCARD_ADDRESSES:
+        names.add(f"[{address}]" if ":" in address else address)
+    if address.startswith("127.") or address == "::1":
+        names.update(_LOOPBACK_NAMES)
+    return EndpointNames(names, port)
 
 
 @dataclass
@@ -192,7 +213,8 @@ def start_simulator(host: str = "127.0.0.1", port: int = 0, **options) -> Simula
 
     ``options`` are ``make_server``'s keywords: access_key_id, access_key_secret,
     extra_credentials, data_seed, size, evolve_seconds, not_found_style, control, verbose, and the
-    fault knobs latency_ms, error_rate, throttle_rate, max_qps, malformed_rate, malformed_kind, seed."""
+    fault knobs latency_ms, error_rate, throttle_rate, max_qps, malformed_rate, malformed_kind, error_code,
+    error_code_calls, omit_request_id, seed."""
     server = make_server(host, port, **options)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name=f"cams-simulator-{server.server_address[1]}", daemon=True)

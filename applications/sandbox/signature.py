@@ -23,7 +23,11 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 REQUIRED_SIGNED_HEADERS = (
     "host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256",
 )
+# Present means signed: otherwise a relay could add or change them without breaking the signature.
+ALWAYS_SIGNED_PREFIX = "x-acs-"
+SIGNED_IF_PRESENT = ("content-type",)
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -122,15 +126,59 @@ class NonceCache:
         return len(self._seen)
 
 
+class EndpointNames:
+    """The ``host[:port]`` values that name the endpoint a simulator serves.
+
+    ``names`` are host names without a port; ``port`` is the port they are reached on. With no
+    names (a server bound to every interface, whose callers may use any DNS name), any syntactically
+    plain host name at that port is accepted.
+    """
+
+    def __init__(self, names=(), port: int | None = None):
+        self.names = frozenset(name.lower() for name in names)
+        self.port = port
+
+    def __contains__(self, host: str) -> bool:
+        name, port = _split_host(host.strip().lower())
+        if name is None or port != self.port:
+            return False
+        return name in self.names if self.names else True
+
+    def __repr__(self):
+        return f"EndpointNames({sorted(self.names)!r}, port={self.port})"
+
+
+def _split_host(host: str) -> tuple[str | None, int | None]:
+    """``name:port`` / ``[v6]:port`` to (name, port); (None, None) when it is not a plain host.
+    The SDK sends ``Config.endpoint`` verbatim, so a scheme or path there ends up here too."""
+    name, sep, port_text = host.rpartition(":")
+    if not sep or not port_text.isdigit() or not name:
+        return None, None
+    if name.startswith("["):
+        if not name.endswith("]"):
+            return None, None
+    elif not all(part and (part.isalnum() or set(part) <= _HOST_CHARACTERS) for part in name.split(".")):
+        return None, None
+    return name, int(port_text)
+
+
+_HOST_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 class Verifier:
-    """Checks a request as the POP gateway does; returns the access key id on success."""
+    """Checks a request as the POP gateway does; returns the access key id on success.
+
+    ``endpoint`` (an ``EndpointNames``, or any container of accepted hosts) is what the signed
+    ``host`` header must name; None accepts any host (for checking captured requests offline).
+    """
 
     def __init__(self, credentials: dict[str, str], nonces: NonceCache | None = None,
-                 max_skew_seconds: float = MAX_CLOCK_SKEW_SECONDS, clock=time.time):
+                 max_skew_seconds: float = MAX_CLOCK_SKEW_SECONDS, clock=time.time, endpoint=None):
         self.credentials = dict(credentials)
         self.nonces = nonces or NonceCache()
         self.max_skew = max_skew_seconds
         self.clock = clock
+        self.endpoint = endpoint
 
     def verify(self, method: str, path: str, query_string: str, headers, body: bytes = b"") -> str:
         """``headers`` maps lower-case names to lists of values (see ``headers_from_message``)."""
@@ -140,6 +188,18 @@ class Verifier:
                 raise SignatureError("MissingParameter", f"The required header {name} is missing.")
             if name not in auth.signed_headers:
                 raise SignatureError("IncompleteSignature", f"The header {name} must be signed.")
+        for name in sorted(headers):
+            must_sign = name.startswith(ALWAYS_SIGNED_PREFIX) or name in SIGNED_IF_PRESENT
+            if must_sign and name not in auth.signed_headers:
+                raise SignatureError("IncompleteSignature", f"The header {name} is present and must be signed.")
+        for name in auth.signed_headers:
+            if name not in headers:
+                raise SignatureError("IncompleteSignature", f"The signed header {name} is missing.")
+        host = _first(headers, "host")
+        if len(headers.get("host", [])) > 1 or (self.endpoint is not None and host not in self.endpoint):
+            # What a gateway reached under another name answers: its own calculation differs.
+            raise SignatureError("SignatureDoesNotMatch", "Specified signature does not match our calculation: "
+                                 f"the signed host {host[:100]!r} does not name this endpoint.")
         self._check_date(_first(headers, "x-acs-date"))
         secret = self.credentials.get(auth.access_key_id)
         if secret is None:
@@ -180,9 +240,14 @@ def headers_from_message(message) -> dict[str, list[str]]:
 
 def sign_headers(*, access_key_id: str, access_key_secret: str, host: str, action: str, version: str,
                  query: dict[str, str] | None = None, body: bytes = b"", nonce: str | None = None,
-                 date: str | None = None, extra_headers: dict[str, str] | None = None) -> dict[str, str]:
+                 date: str | None = None, extra_headers: dict[str, str] | None = None,
+                 content_type: str | None = FORM_CONTENT_TYPE) -> dict[str, str]:
     """Headers for a signed POST to ``/``: used by tests and tools to talk to the simulator
-    without the SDK (e.g. to replay a nonce on purpose)."""
+    without the SDK (e.g. to replay a nonce on purpose).
+
+    ``content_type`` is sent and signed (a present content-type must be signed). The default is
+    what ``urllib.request`` adds to every POST anyway; None leaves it out, as the SDK does when
+    there is no body."""
     headers = {
         "host": host,
         "x-acs-action": action,
@@ -192,6 +257,8 @@ def sign_headers(*, access_key_id: str, access_key_secret: str, host: str, actio
         "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
         "accept": "application/json",
     }
+    if content_type is not None:
+        headers["content-type"] = content_type
     headers.update({k.lower(): v for k, v in (extra_headers or {}).items()})
     signed = tuple(sorted(headers))
     creq = canonical_request("POST", "/", urlencode(query or {}), {k: [v] for k, v in headers.items()}, signed,
