@@ -5,7 +5,6 @@ import pytest
 from applications.sandbox import dataset as ds
 from applications.sandbox.server import endpoint_for
 from applications.sandbox.signature import EndpointNames, SignatureError, Verifier, sign_headers
-from tests.simulator_fixtures import raw_call
 
 QUERY = {"RequestNo": ds.EXAMPLE_REQUEST_NO}
 GATEWAY_ERROR_KEYS = {"RequestId", "HostId", "Code", "Message", "Recommend"}
@@ -33,58 +32,58 @@ def test_the_sdk_still_gets_through(cams_sdk_client, cams_simulator):
     assert cams_simulator.stats()["auth_failures"] == 0
 
 
-def test_a_correctly_signed_extra_acs_header_is_accepted(cams_simulator):
+def test_a_correctly_signed_extra_acs_header_is_accepted(signed_call, cams_simulator):
     headers = signed(cams_simulator, extra_headers={"x-acs-retry-attempts": "1"})
-    assert raw_call(cams_simulator, QUERY, headers=headers).status == 200
+    assert signed_call(cams_simulator, QUERY, headers=headers).status == 200
 
 
-def test_an_unsigned_acs_header_is_refused(cams_simulator):
+def test_an_unsigned_acs_header_is_refused(signed_call, cams_simulator):
     headers = signed(cams_simulator)
     headers["x-acs-security-token"] = "slipped-in"
-    body = refused(raw_call(cams_simulator, QUERY, headers=headers), "IncompleteSignature")
+    body = refused(signed_call(cams_simulator, QUERY, headers=headers), "IncompleteSignature")
     assert "x-acs-security-token" in body["Message"]
 
 
-def test_an_unsigned_acs_header_is_refused_whatever_its_case(cams_simulator):
+def test_an_unsigned_acs_header_is_refused_whatever_its_case(signed_call, cams_simulator):
     headers = signed(cams_simulator)
     headers["X-Acs-Accesskey-Id"] = "other"
-    refused(raw_call(cams_simulator, QUERY, headers=headers), "IncompleteSignature")
+    refused(signed_call(cams_simulator, QUERY, headers=headers), "IncompleteSignature")
 
 
-def test_an_unsigned_content_type_is_refused(cams_simulator):
+def test_an_unsigned_content_type_is_refused(signed_call, cams_simulator):
     # urllib sends a content-type with every POST; signing without it leaves it unsigned.
     headers = signed(cams_simulator, content_type=None)
-    body = refused(raw_call(cams_simulator, QUERY, headers=headers), "IncompleteSignature")
+    body = refused(signed_call(cams_simulator, QUERY, headers=headers), "IncompleteSignature")
     assert "content-type" in body["Message"]
 
 
-def test_a_signed_content_type_changed_in_transit_is_refused(cams_simulator):
+def test_a_signed_content_type_changed_in_transit_is_refused(signed_call, cams_simulator):
     headers = signed(cams_simulator)
     headers["content-type"] = "application/json"
-    refused(raw_call(cams_simulator, QUERY, headers=headers), "SignatureDoesNotMatch")
+    refused(signed_call(cams_simulator, QUERY, headers=headers), "SignatureDoesNotMatch")
 
 
-def test_a_host_that_does_not_name_the_endpoint_is_refused_even_when_signed(cams_simulator):
+def test_a_host_that_does_not_name_the_endpoint_is_refused_even_when_signed(signed_call, cams_simulator):
     headers = signed(cams_simulator, host=f"evil.example:{cams_simulator.port}")
-    body = refused(raw_call(cams_simulator, QUERY, headers=headers), "SignatureDoesNotMatch")
+    body = refused(signed_call(cams_simulator, QUERY, headers=headers), "SignatureDoesNotMatch")
     assert "evil.example" in body["Message"]
 
 
-def test_the_right_name_on_the_wrong_port_is_refused(cams_simulator):
+def test_the_right_name_on_the_wrong_port_is_refused(signed_call, cams_simulator):
     headers = signed(cams_simulator, host=f"{cams_simulator.host}:{cams_simulator.port + 1}")
-    refused(raw_call(cams_simulator, QUERY, headers=headers), "SignatureDoesNotMatch")
+    refused(signed_call(cams_simulator, QUERY, headers=headers), "SignatureDoesNotMatch")
 
 
-def test_localhost_names_a_loopback_simulator(cams_simulator):
+def test_localhost_names_a_loopback_simulator(signed_call, cams_simulator):
     headers = signed(cams_simulator, host=f"localhost:{cams_simulator.port}")
-    assert raw_call(cams_simulator, QUERY, headers=headers).status == 200
+    assert signed_call(cams_simulator, QUERY, headers=headers).status == 200
 
 
-def test_a_refused_request_does_not_burn_its_nonce(cams_simulator):
+def test_a_refused_request_does_not_burn_its_nonce(signed_call, cams_simulator):
     headers = signed(cams_simulator, nonce="nonce-kept-for-the-good-request")
     tampered = {**headers, "x-acs-extra": "1"}
-    refused(raw_call(cams_simulator, QUERY, headers=tampered), "IncompleteSignature")
-    assert raw_call(cams_simulator, QUERY, headers=headers).status == 200
+    refused(signed_call(cams_simulator, QUERY, headers=tampered), "IncompleteSignature")
+    assert signed_call(cams_simulator, QUERY, headers=headers).status == 200
 
 
 @pytest.mark.parametrize("host, accepted", [
