@@ -6,12 +6,11 @@ the counts above the table (no separate COUNT; cached briefly per filter set, se
 and a page is one LIMIT/OFFSET query over ids followed by a read of only the columns the table
 shows. Metrics are a separate call (the page loads them lazily).
 """
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from .. import codes

@@ -73,7 +73,8 @@ def application_record_failure(*, application: ViberApplication, error: CamsErro
     """Note a failed fetch on the stored copy: only the last-error fields and the next try change."""
     at = at or timezone.now()
     fields = {
-        "last_error_kind": error.kind, "last_error_code": fit_to_column(ViberApplication, "last_error_code", error.code),
+        "last_error_kind": error.kind,
+        "last_error_code": fit_to_column(ViberApplication, "last_error_code", error.code),
         "last_error_message": error.message,
         "last_error_request_id": fit_to_column(ViberApplication, "last_error_request_id", error.request_id),
         "last_error_at": at,
