@@ -19,6 +19,7 @@ class CodeInfo:
     final: bool
     known: bool
     tone: str  # badge colour: "final", "moving", or what the table says (e.g. "bad" for a rejection)
+    rejection: bool = False  # an AuditResult meaning CAMS turned the application down
 
 
 def describe(kind: str, code: str | None) -> CodeInfo:
@@ -28,7 +29,8 @@ def describe(kind: str, code: str | None) -> CodeInfo:
         return CodeInfo(code=code, label=code or "—", final=False, known=False, tone="moving")
     final = bool(entry.get("final"))
     tone = entry.get("tone") if entry.get("tone") in TONES else ("final" if final else "moving")
-    return CodeInfo(code=code, label=str(entry.get("label", code)), final=final, known=True, tone=tone)
+    return CodeInfo(code=code, label=str(entry.get("label", code)), final=final, known=True, tone=tone,
+                    rejection=bool(entry.get("rejection")))
 
 
 def choices(kind: str) -> list[tuple[str, str]]:
@@ -38,3 +40,8 @@ def choices(kind: str) -> list[tuple[str, str]]:
 def is_final(state: str | None, audit_result: str | None) -> bool:
     """An application is settled only when both its state and its audit result are final."""
     return describe("State", state).final and describe("AuditResult", audit_result).final
+
+
+def is_rejection(audit_result: str | None) -> bool:
+    """Whether the table marks this AuditResult as a rejection (``"rejection": true``)."""
+    return describe("AuditResult", audit_result).rejection

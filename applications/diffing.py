@@ -13,18 +13,12 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from .cams.fields import DATA_ATTRIBUTES, DESTINATION_FIELDS, IDENTITY_FIELDS, STRUCTURED_ATTRIBUTES
+
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
-# Top-level document keys shown, under the name CAMS uses for them in Data.
-_TOP_LEVEL = (
-    ("state", "State"), ("audit_result", "AuditResult"), ("reason", "Reason"), ("request_type", "RequestType"),
-    ("gmt_create", "GmtCreate"), ("audit_time", "AuditTime"), ("gmt_modified", "GmtModifier"),
-    ("maap_service_no", "MaapServiceNo"), ("subscriber_code", "SubscriberCode"), ("creator", "Creator"),
-    ("modifier", "Modifier"),
-)
-# AuditRecord fields compared through their typed, flattened lists instead.
-_LIST_FIELDS = ("Logo", "MessageDestinationCountry", "MessageDestinationInternationalCountry",
-                "CompanyAddress", "CompanyTel")
+# Top-level document keys shown, under the name CAMS uses for them in Data (identity excluded).
+_TOP_LEVEL = tuple((attribute, key) for key, attribute in DATA_ATTRIBUTES.items() if key not in IDENTITY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -97,13 +91,11 @@ def comparable(document) -> dict:
     document = document if isinstance(document, dict) else {}
     view = {label: document.get(key) for key, label in _TOP_LEVEL if key in document}
     record = document.get("audit_record") if isinstance(document.get("audit_record"), dict) else {}
-    view.update({key: value for key, value in record.items() if key not in _LIST_FIELDS})
-    view["CompanyAddress"] = list(document.get("addresses") or [])
-    view["CompanyTel"] = list(document.get("telephones") or [])
-    view["MessageDestinationCountry"] = [_destination_text(d) for d in document.get("destinations_local") or []]
-    view["MessageDestinationInternationalCountry"] = [
-        _destination_text(d) for d in document.get("destinations_international") or []]
-    view["Logo"] = list(document.get("logos") or [])
+    # Lists and rows are compared in their typed, flattened form, not as the record's raw strings.
+    view.update({key: value for key, value in record.items() if key not in STRUCTURED_ATTRIBUTES})
+    for key, attribute in STRUCTURED_ATTRIBUTES.items():
+        items = list(document.get(attribute) or [])
+        view[key] = [_destination_text(item) for item in items] if key in DESTINATION_FIELDS else items
     extra = document.get("extra") if isinstance(document.get("extra"), dict) else {}
     view.update({f"Data.{key}": value for key, value in extra.items()})
     return view

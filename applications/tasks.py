@@ -1,14 +1,15 @@
-"""Celery tasks: thin wrappers that take ids and call services (see services/refresh.py)."""
+"""Celery tasks: thin wrappers that unwrap ids and call services (see services/refresh.py).
+
+One direction between the layers: services import this module at module level to enqueue
+(``services.refresh.applications_refresh_enqueue``, ``services.bulk_lookup``), and each task
+imports the services it calls inside its body, so importing this module never loads a service.
+"""
 import logging
 import random
 from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
-
-from .coordination import coordinator
-from .services import refresh
 
 logger = logging.getLogger(__name__)
 
@@ -19,34 +20,18 @@ def retry_countdown(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
-def plan_and_enqueue(*, batch=None) -> int:
-    """Lease due records and enqueue one refresh task each; returns how many were planned."""
-    backend = coordinator()
-    # Two beats (or a slow run overlapping the next) must not both plan: one holder at a time.
-    if not backend.try_lock("refresh-planner", ttl=55):
-        return 0
-    try:
-        ids = refresh.refresh_plan_due(batch=batch)
-    finally:
-        backend.unlock("refresh-planner")
-    # A refresh still queued when its lease ends is obsolete (the planner re-plans the record):
-    # expiring it keeps a beat that ran while workers were down from piling up a backlog.
-    expires = settings.CAMS_REFRESH_LEASE_SECONDS
-    planned_at = timezone.now().isoformat()
-    for application_id in ids:
-        application_refresh.apply_async(args=[application_id], kwargs={"planned_at": planned_at}, expires=expires)
-    logger.info("planned %d refreshes", len(ids))
-    return len(ids)
-
-
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_plan_due():
     """Beat's entry point (see CELERY_BEAT_SCHEDULE)."""
-    return plan_and_enqueue()
+    from .services.planner import refresh_plan_and_enqueue
+
+    return refresh_plan_and_enqueue()
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
 def application_refresh(self, application_id: int, attempt: int = 0, planned_at: str | None = None):
+    from .services import refresh
+
     planned = datetime.fromisoformat(planned_at) if planned_at else None
     outcome = refresh.application_refresh(application_id=application_id, planned_at=planned)
     retry_kwargs = {"planned_at": planned_at}
@@ -61,7 +46,7 @@ def application_refresh(self, application_id: int, attempt: int = 0, planned_at:
 
 @shared_task(acks_late=True, ignore_result=True)
 def bulk_lookup_chunk(bulk_id: int, item_ids: list[int]):
-    """A few numbers of a bulk lookup (issue #4); see services/bulk_lookup.py."""
+    """A few numbers of a bulk lookup; see services/bulk_lookup.py."""
     from .services.bulk_lookup import bulk_lookup_run_chunk
 
     return bulk_lookup_run_chunk(bulk_id=bulk_id, item_ids=item_ids)

@@ -13,13 +13,17 @@ from django.core.exceptions import ImproperlyConfigured
 from .env import env_bool, env_float, env_int, env_json_file, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("VIBER_REVIEW_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DJANGO_ENV = env_str("DJANGO_ENV", "local")
 if DJANGO_ENV not in {"local", "production"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be 'local' or 'production', got {DJANGO_ENV!r}")
 IS_PRODUCTION = DJANGO_ENV == "production"
+
+VAR_DIR = Path(env_str("VIBER_REVIEW_VAR_DIR", str(BASE_DIR / "var")))
+# Local runs make their state directory on first start. Production creates nothing on import:
+# the deployment provides it (the image makes /app/var), and collectstatic makes STATIC_ROOT.
+if not IS_PRODUCTION:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
 
@@ -122,7 +126,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
+if not IS_PRODUCTION:
+    STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=IS_PRODUCTION)
@@ -133,18 +138,18 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Redis, or the embedded fallback when REDIS_URL is unset -----------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 else:
-    # No Redis: a file cache shared by web and worker, and kombu's filesystem transport,
-    # a real Celery broker that needs nothing but a directory.
+    # No Redis: the embedded mode. A file cache shared by web and worker, and kombu's filesystem
+    # transport, a real Celery broker that needs nothing but directories (made here, as kombu
+    # does not make them).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
     _queue_dir = VAR_DIR / "celery-queue"
     for _sub in ("in", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "in"),
         "data_folder_out": str(_queue_dir / "in"),
@@ -179,12 +184,15 @@ if REDIS_URL:
         "unacked_restore_interval": min(10, max(1, CELERY_VISIBILITY_TIMEOUT // 5)),
         "unacked_restore_throttle": 1,
     }
+# How often beat runs the refresh planner; the planner's lock and the health page's liveness
+# check derive from it.
+CAMS_PLANNER_INTERVAL_SECONDS = env_float("CAMS_PLANNER_INTERVAL_SECONDS", 60.0, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "plan-due-refreshes": {
         "task": "applications.tasks.refresh_plan_due",
-        "schedule": env_float("CAMS_PLANNER_INTERVAL_SECONDS", 60.0, minimum=1),
+        "schedule": CAMS_PLANNER_INTERVAL_SECONDS,
         # A planner run that waited longer than one interval is obsolete: the next one replaces it.
-        "options": {"expires": env_float("CAMS_PLANNER_INTERVAL_SECONDS", 60.0, minimum=1)},
+        "options": {"expires": CAMS_PLANNER_INTERVAL_SECONDS},
     },
 }
 
@@ -245,7 +253,8 @@ if CAMS_REFRESH_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
 # State and AuditResult codes are undocumented upstream: this table is the one place that
 # names them. "final" means nothing more is expected to happen without a new request.
 # Override the whole table with a JSON file in CAMS_CODE_TABLE_FILE. "tone" (optional) colours
-# the badge: "final" (green), "moving" (amber), "bad" (red), "neutral".
+# the badge: "final" (green), "moving" (amber), "bad" (red), "neutral". "rejection" (optional,
+# AuditResult) marks a refusal: resolving such an application needs a reviewer's note.
 CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
     "State": {
         "A": {"label": "Active", "final": True},
@@ -258,7 +267,7 @@ CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
         "unAudit": {"label": "Awaiting audit", "final": False},
         "auditing": {"label": "Under audit", "final": False},
         "pass": {"label": "Approved", "final": True},
-        "reject": {"label": "Rejected", "final": True, "tone": "bad"},
+        "reject": {"label": "Rejected", "final": True, "tone": "bad", "rejection": True},
     },
     "RequestType": {
         "viberOpen": {"label": "Open account", "final": True},

@@ -11,7 +11,13 @@ from applications.coordination import coordinator
 from applications.models import ApplicationEvent, ViberApplication
 from applications.sandbox.dataset import EXAMPLE_REQUEST_NO, MOVING_REQUEST_NO, build_dataset
 from applications.services.refresh import Outcome, application_refresh, refresh_plan_due
+<<<<<<< HEAD
 from applications.tasks import plan_and_enqueue, retry_countdown
+=======
+from applications.services.planner import refresh_plan_and_enqueue
+from applications.tasks import retry_countdown
+from tests.conftest import require
+>>>>>>> wt-rules
 from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +79,7 @@ def test_a_second_planner_does_nothing_while_one_holds_the_planner_claim():
     _make_due(make_application())
     assert coordinator().try_lock("refresh-planner", ttl=30)
     try:
-        assert plan_and_enqueue() == 0
+        assert refresh_plan_and_enqueue() == 0
     finally:
         coordinator().unlock("refresh-planner")
     assert ViberApplication.objects.get().next_refresh_at < timezone.now()  # still due, not leased

@@ -12,7 +12,7 @@ from applications.benchmarks.seeding import store_from_dataset
 from applications.benchmarks.worker_processes import celery_worker
 from applications.models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from applications.sandbox.dataset import build_dataset
-from applications.tasks import plan_and_enqueue
+from applications.services.planner import refresh_plan_and_enqueue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +46,7 @@ def test_throttled_refreshes_back_off_and_all_complete(live_cams, worker_env):
            "CAMS_REFRESH_RETRY_MAX_SECONDS": 4, "CAMS_REFRESH_MAX_RETRIES": 12}
     started = timezone.now()
     with celery_worker(env, concurrency=6):
-        assert plan_and_enqueue() == len(apps)
+        assert refresh_plan_and_enqueue() == len(apps)
         assert _wait_until_refreshed(started, len(apps), timeout=90) == len(apps)
     stats = live_cams.stats()
     assert stats["throttled"] > 0
@@ -62,7 +62,7 @@ def test_a_worker_killed_mid_batch_loses_no_record_and_duplicates_no_snapshot(li
            "CELERY_TASK_TIME_LIMIT": 3, "CELERY_TASK_SOFT_TIME_LIMIT": 2}
     started = timezone.now()
     with celery_worker(env, name="doomed", concurrency=4) as doomed:
-        assert plan_and_enqueue() == len(apps)
+        assert refresh_plan_and_enqueue() == len(apps)
         deadline = time.monotonic() + 30
         while ViberApplication.objects.filter(fetched_at__gte=started).count() < 5:
             assert time.monotonic() < deadline, doomed.log()[-2000:]

@@ -9,9 +9,9 @@ as in Django's own admin search):
 - one of the text columns contains it, case-insensitively: Django's ``icontains``
   (``UPPER(col::text) LIKE UPPER('%x%')``), served by the trigram GIN index on exactly that
   expression (migration 0003). The OR over the columns becomes a BitmapOr of index scans.
-- it names a country (ISO code or name) that is one of the destinations: a ``jsonb @>``
-  containment on the document's destination lists, served by their ``jsonb_path_ops`` indexes.
-  SQLite cannot do JSON containment: there the raw ``AuditRecord`` lists are searched as text.
+- it names a country (ISO code or name) that is one of the destinations: the queue's country
+  condition (``selectors.countries``), a ``jsonb @>`` containment on the document's destination
+  lists served by their ``jsonb_path_ops`` indexes.
 
 Terms shorter than three characters have no trigram, so they fall back to scanning (the order
 index then still returns the first page quickly for common fragments).
@@ -22,14 +22,14 @@ import pycountry
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
 
+from ..cams.fields import DESTINATION_FIELDS
+from ..selectors.countries import destination_country_q
+
 PREFIX_FIELDS = ("request_no",)
 CONTAINS_FIELDS = ("company_legal_name", "company_english_name", "business_account_name",
                    "business_license_number", "contact_name", "contact_email", "contact_phone")
-DESTINATION_KEYS = (("destinations_local", "MessageDestinationCountry"),
-                    ("destinations_international", "MessageDestinationInternationalCountry"))
 # What the search box shows in the admin (and what the stock ModelAdmin of the benchmark uses).
-SEARCH_FIELDS = ("^request_no", *CONTAINS_FIELDS, "audit_record__MessageDestinationCountry",
-                 "audit_record__MessageDestinationInternationalCountry")
+SEARCH_FIELDS = ("^request_no", *CONTAINS_FIELDS, *(f"audit_record__{key}" for key in DESTINATION_FIELDS))
 HELP_TEXT = ("Request number (exact or its start); part of a company or business account name, licence number, "
              "contact name, e-mail or phone; or a destination country (code or name). Several words: all must match.")
 
@@ -75,11 +75,7 @@ def term_q(term: str, *, vendor: str) -> Q:
         condition |= Q(contact_phone__icontains=term[1:])
     iso = country_code(term)
     if iso:
-        for document_key, record_key in DESTINATION_KEYS:
-            if vendor == "postgresql":
-                condition |= Q(**{f"document__{document_key}__contains": [{"iso": iso}]})
-            else:
-                condition |= Q(**{f"audit_record__{record_key}__icontains": f'|{iso}"'})
+        condition |= destination_country_q(iso, vendor=vendor)
     return condition
 
 

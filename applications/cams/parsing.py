@@ -14,23 +14,16 @@ from datetime import UTC, date, datetime
 
 import pycountry
 
+# Fields known by name; a Data field outside DATA_FIELDS is kept in ``extra`` so a new upstream
+# field is never silently dropped.
+from .fields import (
+    AUDIT_RECORD, DATA_ATTRIBUTES, DATA_FIELDS, DESTINATION_FIELDS, LIST_FIELDS, LOGO, TABLE_FIELDS, TIME_FIELDS,
+)
+
 # Times before this are not plausible for a Viber application (the document's own example
 # has AuditTime "1785465", which as epoch-ms is 00:29 on 1 Jan 1970): shown raw, not parsed.
 _EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST_PLAUSIBLE = datetime(2200, 1, 1, tzinfo=UTC)
-
-# Fields of Data (top level) and of Data.AuditRecord that the model knows by name; anything
-# else is kept in ``extra`` so a new upstream field is never silently dropped.
-DATA_FIELDS = (
-    "AuditRecord", "AuditResult", "AuditTime", "Creator", "GmtCreate", "GmtModifier", "Id",
-    "MaapServiceNo", "Modifier", "Reason", "RequestNo", "RequestType", "State", "SubscriberCode",
-)
-LIST_FIELDS = ("Logo", "MessageDestinationCountry", "MessageDestinationInternationalCountry")
-TABLE_FIELDS = {
-    "CompanyAddress": ("CompanyAddressTitle", "CompanyAddress"),
-    "CompanyTel": ("CompanyTelTitle", "CompanyTelNumber"),
-}
-
 
 @dataclass(frozen=True)
 class Destination:
@@ -78,7 +71,7 @@ class ParsedApplication:
     def document(self):
         """JSON-ready normalised view (stored beside the raw response)."""
         doc = asdict(self)
-        for key in ("gmt_create", "audit_time", "gmt_modified"):
+        for key in (DATA_ATTRIBUTES[name] for name in TIME_FIELDS):
             doc[key] = doc[key].isoformat() if doc[key] else None
         doc.pop("raw")
         return doc
@@ -213,22 +206,11 @@ def parse_application(data: dict) -> ParsedApplication:
     """Normalise one ``Data`` object. Raises ValueError only if it is not an object at all."""
     if not isinstance(data, dict):
         raise ValueError(f"Data must be an object, got {type(data).__name__}")
-    record = normalise_audit_record(data.get("AuditRecord"))
+    record = normalise_audit_record(data.get(AUDIT_RECORD))
     get = record.get
     parsed = ParsedApplication(
-        request_no=text(data.get("RequestNo")),
-        upstream_id=text(data.get("Id")),
-        state=text(data.get("State")),
-        audit_result=text(data.get("AuditResult")),
-        request_type=text(data.get("RequestType")),
-        reason=text(data.get("Reason")),
-        creator=text(data.get("Creator")),
-        modifier=text(data.get("Modifier")),
-        maap_service_no=text(data.get("MaapServiceNo")),
-        subscriber_code=text(data.get("SubscriberCode")),
-        gmt_create=parse_timestamp(data.get("GmtCreate")),
-        audit_time=parse_timestamp(data.get("AuditTime")),
-        gmt_modified=parse_timestamp(data.get("GmtModifier")),
+        **{attribute: (parse_timestamp if key in TIME_FIELDS else text)(data.get(key))
+           for key, attribute in DATA_ATTRIBUTES.items()},
         company_legal_name=get("CompanyLegalName", ""),
         company_english_name=get("CompanyEnglishName", ""),
         business_account_name=get("BusinessAccountName", ""),
@@ -238,11 +220,9 @@ def parse_application(data: dict) -> ParsedApplication:
         # The record has both ContactEmail and an older ContactMail; prefer the address-shaped one.
         contact_email=get("ContactEmail", "") or get("ContactMail", ""),
         contact_phone=get("ContactPhone", ""),
-        logos=record.get("Logo", []),
-        destinations_local=[parse_destination(e) for e in record.get("MessageDestinationCountry", [])],
-        destinations_international=[
-            parse_destination(e) for e in record.get("MessageDestinationInternationalCountry", [])
-        ],
+        logos=record.get(LOGO, []),
+        **{attribute: [parse_destination(entry) for entry in record.get(key, [])]
+           for key, attribute in DESTINATION_FIELDS.items()},
         addresses=record.get("CompanyAddress", []),
         telephones=record.get("CompanyTel", []),
         audit_record=record,

@@ -1,7 +1,8 @@
 """Read queries behind the refresh-health page and its JSON twin (no writes, no network).
 
-``refresh_health`` gives the figures; the rest is what the page lists under them (recent failures and recent changes) and the planner's liveness, judged against the
-beat interval of the ``plan-due-refreshes`` entry.
+``refresh_health`` gives the figures; the rest is what the page lists under them (recent failures
+and recent changes) and the planner's liveness, judged against CAMS_PLANNER_INTERVAL_SECONDS (the
+beat interval of the planner).
 """
 from datetime import datetime, timedelta
 
@@ -11,7 +12,6 @@ from django.utils import timezone
 
 from ..models import ApplicationEvent, ViberApplication
 
-PLANNER_ENTRY = "plan-due-refreshes"
 # Written by services.refresh each time the planner runs; read here for the planner's liveness.
 PLANNER_LAST_RUN_KEY = "refresh:planner:last-run"
 PLANNER_STALE_INTERVALS = 3  # the planner counts as stopped after missing this many runs
@@ -21,14 +21,7 @@ RECENT_WINDOW = timedelta(hours=1)
 
 
 def planner_interval_seconds() -> float:
-    schedule = settings.CELERY_BEAT_SCHEDULE[PLANNER_ENTRY]["schedule"]
-    # A beat entry may be a number of seconds or a timedelta / celery schedule object.
-    if isinstance(schedule, int | float):
-        return float(schedule)
-    if isinstance(schedule, timedelta):
-        return schedule.total_seconds()
-    run_every = getattr(schedule, "run_every", None)
-    return run_every.total_seconds() if isinstance(run_every, timedelta) else 60.0
+    return float(settings.CAMS_PLANNER_INTERVAL_SECONDS)
 
 
 def refresh_health(*, now=None) -> dict:

@@ -6,17 +6,17 @@ the counts above the table (no separate COUNT; cached briefly per filter set, se
 and a page is one LIMIT/OFFSET query over ids followed by a read of only the columns the table
 shows. Metrics are a separate call (the page loads them lazily).
 """
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from .. import codes
 from ..models import ViberApplication
 from ..queue_cache import grouped_counts
+from .countries import destination_country_q
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -49,17 +49,6 @@ def settled_q() -> Q:
     return Q(state__in=_final_codes("State"), audit_result__in=_final_codes("AuditResult"))
 
 
-def _country_q(iso: str) -> Q:
-    iso = iso.upper()
-    if connection.vendor == "postgresql":
-        # jsonb containment, served by the GIN (jsonb_path_ops) indexes of migration 0003.
-        return (Q(document__destinations_local__contains=[{"iso": iso}])
-                | Q(document__destinations_international__contains=[{"iso": iso}]))
-    # SQLite has no JSON containment: match the quoted code inside the list's JSON text.
-    return (Q(document__destinations_local__icontains=f'"{iso}"')
-            | Q(document__destinations_international__icontains=f'"{iso}"'))
-
-
 def _search_q(text: str) -> Q:
     text = text.strip()
     if text.isdigit():
@@ -90,7 +79,7 @@ def queue_filter(*, filters: dict, user=None):
     elif assignee and str(assignee).isdigit():
         qs = qs.filter(assignee_id=int(assignee))
     if filters.get("country"):
-        qs = qs.filter(_country_q(filters["country"]))
+        qs = qs.filter(destination_country_q(filters["country"]))
     tz = timezone.get_current_timezone()
     if filters.get("created_from"):
         qs = qs.filter(gmt_create__gte=datetime.combine(filters["created_from"], time.min, tz))

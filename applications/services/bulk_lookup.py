@@ -12,9 +12,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from .. import tasks
 from ..cams import errors
 from ..models import BulkLookup, BulkLookupItem
 from .lookup import application_lookup
+from .store import fit_to_column
 
 logger = logging.getLogger(__name__)
 CHUNK_SIZE = 10
@@ -24,8 +26,6 @@ Outcome = BulkLookupItem.Outcome
 
 def bulk_lookup_start(*, numbers: list[str], cust_space_id: str = "", actor=None) -> BulkLookup:
     """Create the bulk lookup and its items; enqueues the chunk tasks on commit (DB writes only)."""
-    from ..tasks import bulk_lookup_chunk
-
     with transaction.atomic():
         bulk = BulkLookup.objects.create(created_by=actor, cust_space_id=cust_space_id, total=len(numbers))
         items = BulkLookupItem.objects.bulk_create(
@@ -34,26 +34,30 @@ def bulk_lookup_start(*, numbers: list[str], cust_space_id: str = "", actor=None
         if not ids[0:1] or ids[0] is None:  # backends that do not return ids from bulk_create
             ids = list(bulk.items.order_by("position").values_list("id", flat=True))
         chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
-        transaction.on_commit(lambda: [bulk_lookup_chunk.delay(bulk.pk, chunk) for chunk in chunks])
+        transaction.on_commit(lambda: [tasks.bulk_lookup_chunk.delay(bulk.pk, chunk) for chunk in chunks])
     return bulk
+
+
+def _error_code(code: str) -> str:
+    return fit_to_column(BulkLookupItem, "error_code", code)
 
 
 def _outcome_of(item: BulkLookupItem, cust_space_id: str) -> dict:
     try:
         result = application_lookup(request_no=item.request_no, cust_space_id=cust_space_id)
     except errors.NotFound as error:
-        return {"outcome": Outcome.NOT_FOUND, "error_code": error.code[:128], "error_message": error.message}
+        return {"outcome": Outcome.NOT_FOUND, "error_code": _error_code(error.code), "error_message": error.message}
     except errors.CamsError as error:
-        return {"outcome": Outcome.FAILED, "error_code": (error.code or error.kind)[:128],
+        return {"outcome": Outcome.FAILED, "error_code": _error_code(error.code or error.kind),
                 "error_message": error.message}
     except Exception as error:  # one bad number must not stop the others
         logger.exception("bulk lookup of %s failed", item.request_no)
-        return {"outcome": Outcome.FAILED, "error_code": type(error).__name__[:128],
+        return {"outcome": Outcome.FAILED, "error_code": _error_code(type(error).__name__),
                 "error_message": "Unexpected error; see the worker log"}
     if result.error is not None:
         # CAMS failed but an older copy exists: the number is known, the fetch failed.
         return {"outcome": Outcome.FAILED, "application": result.application,
-                "error_code": (result.error.code or result.error.kind)[:128],
+                "error_code": _error_code(result.error.code or result.error.kind),
                 "error_message": f"Stored copy kept: {result.error.message}"}
     return {"outcome": Outcome.FOUND, "application": result.application, "error_code": "", "error_message": ""}
 

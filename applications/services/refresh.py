@@ -13,13 +13,13 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .. import tasks
 from ..cams import errors
 from ..coordination import coordinator
 from ..models import ViberApplication
 from ..selectors.health import PLANNER_LAST_RUN_KEY
 from .store import application_record_failure, application_store
 from .upstream import cams_fetch_rate_limited
-
 
 
 class Outcome(enum.StrEnum):
@@ -86,19 +86,22 @@ def application_mark_due(*, application_ids) -> int:
     return ViberApplication.objects.filter(id__in=list(application_ids)).update(next_refresh_at=timezone.now())
 
 
-def applications_refresh_enqueue(*, application_ids) -> int:
+def applications_refresh_enqueue(*, application_ids, planned_at=None) -> int:
     """Queue a background refresh for each application, once the current transaction commits.
 
+    The one place refresh tasks are sent from (the planner, the admin action, the health page).
+    ``planned_at`` (the planner's) lets a redelivered task see it has nothing left to do.
     Side effects: Celery messages (through the shared rate limiter when they run).
     """
-    from ..tasks import application_refresh  # tasks import this module
-
     ids = [int(pk) for pk in application_ids]
+    # A refresh still queued when its lease ends is obsolete (the planner re-plans the record):
+    # expiring it keeps a beat that ran while workers were down from piling up a backlog.
     expires = settings.CAMS_REFRESH_LEASE_SECONDS
+    kwargs = {"planned_at": planned_at.isoformat()} if planned_at else {}
 
     def enqueue():
         for application_id in ids:
-            application_refresh.apply_async(args=[application_id], expires=expires)
+            tasks.application_refresh.apply_async(args=[application_id], kwargs=kwargs, expires=expires)
 
     transaction.on_commit(enqueue)
     return len(ids)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .. import codes
 from ..models import ReviewLogEntry, ReviewStatus, ViberApplication
 from ..permissions import can_review
 
@@ -45,7 +46,8 @@ def _locked(application) -> ViberApplication:
 def review_set_status(*, application: ViberApplication, status: str, actor, note: str = "") -> ReviewLogEntry | None:
     """Set the internal status; returns the log entry, or None when the status was already that.
 
-    Resolving an application CAMS rejected needs a note (why it is fine to stop following it).
+    Resolving an application CAMS rejected (a rejection in the code table) needs a note (why it is
+    fine to stop following it).
     Raises PermissionDenied (actor not a reviewer) or ValidationError (bad status, missing note).
     """
     _check_actor(actor)
@@ -54,7 +56,7 @@ def review_set_status(*, application: ViberApplication, status: str, actor, note
     note = _clean_note(note)
     with transaction.atomic():
         current = _locked(application)
-        if status == ReviewStatus.RESOLVED and current.audit_result == "reject" and not note:
+        if status == ReviewStatus.RESOLVED and codes.is_rejection(current.audit_result) and not note:
             raise ValidationError("Resolving a rejected application needs a note.", code="note_required")
         if current.review_status == status and not note:
             return None

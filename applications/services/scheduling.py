@@ -11,9 +11,13 @@ def _jittered(seconds: float) -> timedelta:
     return timedelta(seconds=seconds * random.uniform(1 - spread, 1 + spread))
 
 
+def refresh_interval_seconds(application) -> int:
+    """The nominal time between two refreshes of ``application`` (before jitter): settled or moving."""
+    return settings.CAMS_REFRESH_FINAL_SECONDS if application.is_final else settings.CAMS_REFRESH_MOVING_SECONDS
+
+
 def next_refresh_after_success(application, now):
-    interval = settings.CAMS_REFRESH_FINAL_SECONDS if application.is_final else settings.CAMS_REFRESH_MOVING_SECONDS
-    return now + _jittered(interval)
+    return now + _jittered(refresh_interval_seconds(application))
 
 
 def next_refresh_after_failure(now):

@@ -9,29 +9,26 @@ from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 TRACKED_FIELDS = ("state", "audit_result")
 
 
+def fit_to_column(model, name: str, value: str) -> str:
+    """``value`` cut to the max_length of ``model``'s column ``name``."""
+    return value[:model._meta.get_field(name).max_length]
+
+
+# Free-text columns whose upstream strings have no documented length: cut to fit. Codes and ids
+# are short by nature and stored as sent.
+_FREE_TEXT_COLUMNS = ("company_legal_name", "company_english_name", "business_account_name",
+                      "business_license_number", "industry", "contact_name", "contact_email", "contact_phone",
+                      "maap_service_no")
+_AS_SENT_COLUMNS = ("upstream_id", "state", "audit_result", "request_type", "reason", "gmt_create", "audit_time",
+                    "gmt_modified", "audit_record")
+
+
 def _columns(parsed):
-    return {
-        "upstream_id": parsed.upstream_id,
-        "state": parsed.state,
-        "audit_result": parsed.audit_result,
-        "request_type": parsed.request_type,
-        "reason": parsed.reason,
-        "company_legal_name": parsed.company_legal_name[:512],
-        "company_english_name": parsed.company_english_name[:512],
-        "business_account_name": parsed.business_account_name[:512],
-        "business_license_number": parsed.business_license_number[:128],
-        "industry": parsed.industry[:128],
-        "contact_name": parsed.contact_name[:256],
-        "contact_email": parsed.contact_email[:320],
-        "contact_phone": parsed.contact_phone[:64],
-        "maap_service_no": parsed.maap_service_no[:64],
-        "gmt_create": parsed.gmt_create,
-        "audit_time": parsed.audit_time,
-        "gmt_modified": parsed.gmt_modified,
-        "audit_record": parsed.audit_record,
-        "document": parsed.document(),
-        "content_hash": parsed.content_hash,
-    }
+    columns = {name: getattr(parsed, name) for name in _AS_SENT_COLUMNS}
+    columns.update({name: fit_to_column(ViberApplication, name, getattr(parsed, name)) for name in _FREE_TEXT_COLUMNS})
+    columns["document"] = parsed.document()
+    columns["content_hash"] = parsed.content_hash
+    return columns
 
 
 def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen_at=None) -> ViberApplication:
@@ -76,8 +73,11 @@ def application_record_failure(*, application: ViberApplication, error: CamsErro
     """Note a failed fetch on the stored copy: only the last-error fields and the next try change."""
     at = at or timezone.now()
     fields = {
-        "last_error_kind": error.kind, "last_error_code": error.code[:128], "last_error_message": error.message,
-        "last_error_request_id": error.request_id[:128], "last_error_at": at,
+        "last_error_kind": error.kind,
+        "last_error_code": fit_to_column(ViberApplication, "last_error_code", error.code),
+        "last_error_message": error.message,
+        "last_error_request_id": fit_to_column(ViberApplication, "last_error_request_id", error.request_id),
+        "last_error_at": at,
         "next_refresh_at": next_refresh_after_failure(at),
     }
     ViberApplication.objects.filter(pk=application.pk).update(**fields)

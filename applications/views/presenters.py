@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from .. import codes
-from ..cams.parsing import TABLE_FIELDS
+from ..cams.fields import AUDIT_RECORD, DATA_ATTRIBUTES, LOGO, STRUCTURED_ATTRIBUTES, TABLE_FIELDS, TIME_FIELDS
+from ..services.scheduling import refresh_interval_seconds
 from ..templatetags import review_extras
 
 DATA = "data"  # a top-level field of Data
@@ -25,8 +26,8 @@ class Field:
     kind: str = "text"  # text | long | url | time | flag | code:<table kind>
 
 
-# The three "times" are parsed by parsing.parse_timestamp into these model columns.
-_TIME_COLUMNS = {"GmtCreate": "gmt_create", "AuditTime": "audit_time", "GmtModifier": "gmt_modified"}
+# The "times" are parsed by parsing.parse_timestamp into these model columns.
+_TIME_COLUMNS = {key: DATA_ATTRIBUTES[key] for key in TIME_FIELDS}
 
 SECTIONS = (
     ("status", "Status and audit", (
@@ -86,8 +87,7 @@ SECTIONS = (
 )
 
 # Record fields shown as tables or images rather than rows.
-_SHOWN_ELSEWHERE = {"Logo", "MessageDestinationCountry", "MessageDestinationInternationalCountry",
-                    *TABLE_FIELDS}
+_SHOWN_ELSEWHERE = set(STRUCTURED_ATTRIBUTES)
 _FLAGS = {"Y": "Yes", "N": "No"}
 
 
@@ -142,8 +142,8 @@ def extra_fields(data: dict, record: dict) -> list[tuple[str, object]]:
     shown_data = {spec.key for _, _, specs in SECTIONS for spec in specs if spec.source == DATA}
     shown_record = {spec.key for _, _, specs in SECTIONS for spec in specs if spec.source == RECORD}
     shown_record |= _SHOWN_ELSEWHERE
-    extra = [(key, value) for key, value in data.items() if key not in shown_data and key != "AuditRecord"]
-    extra += [(f"AuditRecord.{key}", value) for key, value in record.items() if key not in shown_record]
+    extra = [(key, value) for key, value in data.items() if key not in shown_data and key != AUDIT_RECORD]
+    extra += [(f"{AUDIT_RECORD}.{key}", value) for key, value in record.items() if key not in shown_record]
     return extra
 
 
@@ -165,7 +165,7 @@ def detail_context(application) -> dict:
         "tables": tables,
         "destinations_local": document.get("destinations_local") or [],
         "destinations_international": document.get("destinations_international") or [],
-        "logos": [logo for logo in record.get("Logo", []) if isinstance(logo, str)],
+        "logos": [logo for logo in record.get(LOGO, []) if isinstance(logo, str)],
         "extra_fields": extra_fields(data, record),
         "envelope": [(key, value) for key, value in raw.items() if key != "Data"],
         # Pretty-printed here, escaped by the template like every other upstream string.
@@ -173,7 +173,7 @@ def detail_context(application) -> dict:
     }
 
 
-# --- Refresh schedule and timeline (background refresh, issue 3) ---
+# --- Refresh schedule and timeline of the background refresh ---
 
 _EVENT_CODE_KINDS = {"state": "State", "audit_result": "AuditResult"}
 
@@ -223,8 +223,6 @@ def timeline(snapshots, events, *, limit: int = 50) -> list[TimelineEntry]:
 
 def refresh_schedule(application, now) -> dict:
     """When the background refresh next looks at this application, and why that often."""
-    from django.conf import settings
-
     final = application.is_final
     next_at = application.next_refresh_at
     return {
@@ -233,7 +231,7 @@ def refresh_schedule(application, now) -> dict:
         "final": final,
         "state": application.state_info,
         "audit_result": application.audit_result_info,
-        "interval": duration_text(settings.CAMS_REFRESH_FINAL_SECONDS if final else settings.CAMS_REFRESH_MOVING_SECONDS),
+        "interval": duration_text(refresh_interval_seconds(application)),
         "now": now,
     }
 

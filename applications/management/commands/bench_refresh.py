@@ -20,7 +20,7 @@ from applications.benchmarks.worker_processes import celery_worker, current_data
 from applications.models import ApplicationEvent, ViberApplication
 from applications.sandbox.dataset import build_dataset
 from applications.sandbox.server import start_simulator
-from applications.tasks import plan_and_enqueue
+from applications.services.planner import refresh_plan_and_enqueue
 
 
 class Command(BaseCommand):
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 for index in range(workers):
                     stack.enter_context(celery_worker(env, name=f"bench{index}", concurrency=concurrency))
                 t0 = time.monotonic()
-                planned = plan_and_enqueue(batch=n)
+                planned = refresh_plan_and_enqueue(batch=n)
                 refreshed = self._wait(started_at, n, t0 + timeout)
                 wall = time.monotonic() - t0
             stats = simulator.stats()
