@@ -176,14 +176,8 @@ def test_no_planner_warning_after_a_recent_run(logged_in, settings, soup_of, tex
     assert logged_in.get(reverse("applications:api-health")).json()["planner"]["stale"] is False
 
 
-<<<<<<< HEAD
-def test_the_stale_limit_follows_the_beat_interval(logged_in, settings, soup_of):
-    settings.CELERY_BEAT_SCHEDULE = {"plan-due-refreshes": {**settings.CELERY_BEAT_SCHEDULE["plan-due-refreshes"],
-                                                            "schedule": 600.0}}
-=======
-def test_the_stale_limit_follows_the_beat_interval(logged_in, settings):
+def test_the_stale_limit_follows_the_planner_interval(logged_in, settings, soup_of):
     settings.CAMS_PLANNER_INTERVAL_SECONDS = 600.0
->>>>>>> wt-rules
     planner_ran(timedelta(minutes=20))  # stale at a 60 s interval, fine at 600 s
     assert soup_of(logged_in.get(reverse("applications:health"))).select_one("#planner-warning") is None
 

@@ -11,13 +11,8 @@ from applications.coordination import coordinator
 from applications.models import ApplicationEvent, ViberApplication
 from applications.sandbox.dataset import EXAMPLE_REQUEST_NO, MOVING_REQUEST_NO, build_dataset
 from applications.services.refresh import Outcome, application_refresh, refresh_plan_due
-<<<<<<< HEAD
-from applications.tasks import plan_and_enqueue, retry_countdown
-=======
 from applications.services.planner import refresh_plan_and_enqueue
 from applications.tasks import retry_countdown
-from tests.conftest import require
->>>>>>> wt-rules
 from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db
