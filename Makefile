@@ -8,11 +8,13 @@ RUN_ARGS ?=
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run test migrate demo-user lock clean distclean
+.PHONY: help bootstrap run test lint format migrate demo-user lock clean distclean
 
 help:
 	@echo "make run        start simulator, Celery worker + beat and the web server (http://127.0.0.1:$(PORT)/)"
 	@echo "make test       run the test suite (PYTEST_ARGS='...' for extra pytest arguments)"
+	@echo "make lint       ruff (lint + format check) and the import-linter layer contracts"
+	@echo "make format     apply ruff's fixes and formatting"
 	@echo "make lock       re-resolve uv.lock after editing pyproject.toml"
 	@echo "make clean      remove .venv and caches (keeps var/: database, secret key, demo password)"
 	@echo "make distclean  clean, and also remove var/"
@@ -31,6 +33,15 @@ run: demo-user
 
 test: bootstrap
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: bootstrap
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+
+format: bootstrap
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
 
 lock: bootstrap
 	bash scripts/uv.sh lock

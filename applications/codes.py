@@ -4,10 +4,10 @@ The table lives in settings.CAMS_CODE_TABLE so operators can rename or add codes
 deploy; an unknown code is shown as itself and treated as still moving (so it keeps being
 refreshed until someone classifies it).
 """
+
 from dataclasses import dataclass
 
 from django.conf import settings
-
 
 TONES = ("final", "moving", "bad", "neutral")  # the badge styles in static/css/app.css
 
@@ -29,8 +29,14 @@ def describe(kind: str, code: str | None) -> CodeInfo:
         return CodeInfo(code=code, label=code or "—", final=False, known=False, tone="moving")
     final = bool(entry.get("final"))
     tone = entry.get("tone") if entry.get("tone") in TONES else ("final" if final else "moving")
-    return CodeInfo(code=code, label=str(entry.get("label", code)), final=final, known=True, tone=tone,
-                    rejection=bool(entry.get("rejection")))
+    return CodeInfo(
+        code=code,
+        label=str(entry.get("label", code)),
+        final=final,
+        known=True,
+        tone=tone,
+        rejection=bool(entry.get("rejection")),
+    )
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ reads, so a change appears once under its upstream name instead of twice (the ty
 - lists of rows (addresses, telephones): row by row when the count is unchanged (so an edited
   address shows the one column that changed), else as rows added and removed.
 """
+
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def diff_values(before, after, path: str = "") -> list[Change]:
     if isinstance(before, list) and isinstance(after, list):
         if _is_row_list(before) and _is_row_list(after) and len(before) == len(after):
             changes = []
-            for index, (old, new) in enumerate(zip(before, after), start=1):
+            for index, (old, new) in enumerate(zip(before, after, strict=True), start=1):
                 changes += diff_values(old, new, f"{path}[{index}]")
             return changes
         return _multiset_diff(before, after, path)

@@ -4,6 +4,7 @@ A role is a Django permission, never a group name: a user holding the permission
 any group, or as a superuser has the role everywhere at once (the service check, the assignee
 choices and the admin's filters all ask the same question).
 """
+
 from django.contrib.auth import get_user_model
 
 REVIEW_PERMISSION = "applications.review_application"
@@ -22,7 +23,8 @@ def reviewers():
     """
     User = get_user_model()
     return User._default_manager.with_perm(REVIEW_PERMISSION, is_active=True, include_superusers=True).order_by(
-        User.USERNAME_FIELD)
+        User.USERNAME_FIELD
+    )
 
 
 def reviewer_choices() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ the page's most expensive query, while the numbers barely move in 30 seconds. So
 cached for ``COUNTS_SECONDS`` per filter set (the page says "counts as of ...") and the table's
 rows are always read live. Choices of the filter form (reviewers) change even more rarely.
 """
+
 import hashlib
 import json
 

@@ -4,6 +4,7 @@ One direction between the layers: services import this module at module level to
 (``services.refresh.applications_refresh_enqueue``, ``services.bulk_lookup``), and each task
 imports the services it calls inside its body, so importing this module never loads a service.
 """
+
 import logging
 import random
 from datetime import datetime
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 def retry_countdown(attempt: int) -> float:
     """Exponential backoff with full jitter, capped below the broker's visibility timeout."""
-    ceiling = min(settings.CAMS_REFRESH_RETRY_MAX_SECONDS, settings.CAMS_REFRESH_RETRY_BASE_SECONDS * 2 ** attempt)
+    ceiling = min(settings.CAMS_REFRESH_RETRY_MAX_SECONDS, settings.CAMS_REFRESH_RETRY_BASE_SECONDS * 2**attempt)
     return random.uniform(ceiling / 2, ceiling)
 
 

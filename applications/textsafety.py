@@ -8,6 +8,7 @@ them, rather than dropping them, keeps the evidence that someone put them there.
 # Reference: https://www.unicode.org/reports/tr9/ (explicit directional formatting characters)
 # Reference: https://trojansource.codes/ (the same trick in source code, CVE-2021-42574)
 """
+
 import re
 
 # Embeddings and overrides U+202A-U+202E, isolates U+2066-U+2069, the implicit marks LRM/RLM

@@ -1,4 +1,5 @@
 """Validation of what users type as request numbers and customer spaces."""
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -30,8 +31,9 @@ def _refuse_without_letters_or_digits(value: str, what: str) -> None:
     # resolved away by browsers and proxies before reaching us, and a value of only punctuation
     # names nothing.
     if set(value) <= {"."}:
-        raise ValidationError(f"{what} cannot be '.' or '..' (or only dots): those are path names.",
-                              code="path_segment")
+        raise ValidationError(
+            f"{what} cannot be '.' or '..' (or only dots): those are path names.", code="path_segment"
+        )
     if not any(ch.isalnum() for ch in value):
         raise ValidationError(f"{what} needs at least one letter or digit.", code="no_letters_or_digits")
 

@@ -3,6 +3,7 @@
 A misspelt boolean or a non-numeric timeout should stop the process at start-up
 (ImproperlyConfigured), not silently fall back to a default.
 """
+
 import json
 import os
 

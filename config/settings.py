@@ -4,6 +4,7 @@ DJANGO_ENV=local (the default) is the embedded mode: SQLite, no Redis, the CAMS
 simulator as endpoint and a generated secret key kept in var/. DJANGO_ENV=production
 requires every secret to be set and fails at start-up otherwise.
 """
+
 import secrets
 from pathlib import Path
 
@@ -145,8 +146,12 @@ else:
     # No Redis: the embedded mode. A file cache shared by web and worker, and kombu's filesystem
     # transport, a real Celery broker that needs nothing but directories (made here, as kombu
     # does not make them).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
     _queue_dir = VAR_DIR / "celery-queue"
     for _sub in ("in", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
@@ -206,9 +211,9 @@ CAMS_SIMULATOR_ACCESS_KEY_SECRET = env_str("CAMS_SIMULATOR_ACCESS_KEY_SECRET", "
 CAMS_REGION_ID = env_str("CAMS_REGION_ID", "ap-southeast-1")
 # Local runs talk to the simulator unless told otherwise; production defaults to the
 # SDK's regional endpoint (cams.<region>.aliyuncs.com) over HTTPS.
-CAMS_ENDPOINT = env_str(
-    "CAMS_ENDPOINT", "" if IS_PRODUCTION else f"{CAMS_SIMULATOR_HOST}:{CAMS_SIMULATOR_PORT}"
-) or None
+CAMS_ENDPOINT = (
+    env_str("CAMS_ENDPOINT", "" if IS_PRODUCTION else f"{CAMS_SIMULATOR_HOST}:{CAMS_SIMULATOR_PORT}") or None
+)
 CAMS_PROTOCOL = env_str("CAMS_PROTOCOL", "https" if IS_PRODUCTION else "http").lower()
 if CAMS_PROTOCOL not in {"http", "https"}:
     raise ImproperlyConfigured(f"CAMS_PROTOCOL must be http or https, got {CAMS_PROTOCOL!r}")
@@ -221,12 +226,32 @@ CAMS_ACCESS_KEY_ID = env_str("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
 CAMS_ACCESS_KEY_SECRET = env_str("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
 CAMS_SECURITY_TOKEN = env_str("ALIBABA_CLOUD_SECURITY_TOKEN", "")
 CAMS_ENDPOINT_IS_SIMULATOR = bool(CAMS_ENDPOINT) and CAMS_ENDPOINT.rsplit(":", 1)[0] in {
-    "127.0.0.1", "localhost", "[::1]", CAMS_SIMULATOR_HOST}
+    "127.0.0.1",
+    "localhost",
+    "[::1]",
+    CAMS_SIMULATOR_HOST,
+}
 if not CAMS_ACCESS_KEY_ID and not IS_PRODUCTION and CAMS_ENDPOINT_IS_SIMULATOR:
     CAMS_ACCESS_KEY_ID = CAMS_SIMULATOR_ACCESS_KEY_ID
     CAMS_ACCESS_KEY_SECRET = CAMS_SIMULATOR_ACCESS_KEY_SECRET
 
 CAMS_DEFAULT_CUST_SPACE_ID = env_str("CAMS_DEFAULT_CUST_SPACE_ID", "")
+# Request numbers the home page offers as links. Against the simulator they default to numbers its
+# data set is known to hold (the API document's example, the hostile, moving and sparse records, and
+# one per script); a test keeps this list equal to the simulator's own sample list.
+SIMULATOR_SAMPLE_REQUEST_NOS = (
+    "5435435435",
+    "6660000001",
+    "8880000001",
+    "9990000001",
+    "8461555945",
+    "3710720711",
+    "6836653516",
+    "3940699817",
+)
+CAMS_SAMPLE_REQUEST_NOS = env_list(
+    "CAMS_SAMPLE_REQUEST_NOS", default=SIMULATOR_SAMPLE_REQUEST_NOS if CAMS_ENDPOINT_IS_SIMULATOR else ()
+)
 # Customer spaces offered in the lookup form; empty means the field is hidden.
 CAMS_CUST_SPACE_IDS = env_list("CAMS_CUST_SPACE_IDS")
 

@@ -11,6 +11,7 @@ More fixtures come from the plugins below; test modules import none of them, nor
 - tests/plugins/workers.py: the environment of real Celery worker processes.
 Data builders (stored applications, CAMS bodies) are plain functions in tests/factories.py.
 """
+
 import os
 
 # Tests never run on ECS: keep the credential chain from starting its metadata-refresh scheduler
@@ -21,9 +22,13 @@ import pytest  # noqa: E402
 import redis as redis_lib  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
-
-pytest_plugins = ["tests.plugins.simulator", "tests.plugins.users", "tests.plugins.html", "tests.plugins.browser",
-                  "tests.plugins.workers"]
+pytest_plugins = [
+    "tests.plugins.simulator",
+    "tests.plugins.users",
+    "tests.plugins.html",
+    "tests.plugins.browser",
+    "tests.plugins.workers",
+]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"

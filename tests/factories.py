@@ -1,4 +1,5 @@
 """Builders for stored applications, starting from the API document's own example."""
+
 import copy
 import json
 from pathlib import Path
@@ -37,5 +38,6 @@ def make_application(*, cust_space_id="", seen_at=None, **overrides):
     """Store an application as if CAMS had returned the example with ``overrides``."""
     body = make_body(**overrides)
     fetched = interpret_response(body)
-    return application_store(fetched=fetched, request_no=body["Data"]["RequestNo"], cust_space_id=cust_space_id,
-                             seen_at=seen_at)
+    return application_store(
+        fetched=fetched, request_no=body["Data"]["RequestNo"], cust_space_id=cust_space_id, seen_at=seen_at
+    )

@@ -3,6 +3,7 @@
 These run on SQLite locally and on PostgreSQL under CI; PostgreSQL-only checks (indexes used,
 estimated counts) are in test_admin_search_pg.py.
 """
+
 import csv
 import io
 import re
@@ -21,20 +22,43 @@ CHANGELIST = reverse("admin:applications_viberapplication_changelist")
 
 @pytest.fixture
 def two_applications(db):
-    alpha = make_application(RequestNo="5435435435", State="A", AuditResult="pass", RequestType="viberOpen",
-                             audit_record={
-                                 "CompanyLegalName": "Alpha Foods GmbH", "CompanyEnglishName": "Alpha Foods",
-                                 "BusinessAccountName": "AlphaEats", "BusinessLicenseRegistrationNumber": "HRB-11111",
-                                 "ContactEmail": "ops@alpha.example", "ContactPhone": "+49301111111",
-                                 "IndustryInvolved": "cateringServices", "ContactName": "Jonas Weber"})
-    beta = make_application(RequestNo="7000000001", State="I", AuditResult="auditing", RequestType="viberUpdate",
-                            audit_record={
-                                "CompanyLegalName": "ООО Бета", "CompanyEnglishName": "Beta Telecom",
-                                "BusinessAccountName": "BetaCall", "BusinessLicenseRegistrationNumber": "77-22222",
-                                "ContactEmail": "hello@beta.example", "ContactPhone": "+74952222222",
-                                "IndustryInvolved": "telecommunications", "ContactName": "Ольга Смирнова",
-                                "MessageDestinationCountry": ["7|RU"], "MessageDestinationInternationalCountry": ["86|CN"]},
-                            cust_space_id="cs-beta", GmtCreate="1767225600000", AuditTime="1767312000000")  # 1 and 2 Jan 2026
+    alpha = make_application(
+        RequestNo="5435435435",
+        State="A",
+        AuditResult="pass",
+        RequestType="viberOpen",
+        audit_record={
+            "CompanyLegalName": "Alpha Foods GmbH",
+            "CompanyEnglishName": "Alpha Foods",
+            "BusinessAccountName": "AlphaEats",
+            "BusinessLicenseRegistrationNumber": "HRB-11111",
+            "ContactEmail": "ops@alpha.example",
+            "ContactPhone": "+49301111111",
+            "IndustryInvolved": "cateringServices",
+            "ContactName": "Jonas Weber",
+        },
+    )
+    beta = make_application(
+        RequestNo="7000000001",
+        State="I",
+        AuditResult="auditing",
+        RequestType="viberUpdate",
+        audit_record={
+            "CompanyLegalName": "ООО Бета",
+            "CompanyEnglishName": "Beta Telecom",
+            "BusinessAccountName": "BetaCall",
+            "BusinessLicenseRegistrationNumber": "77-22222",
+            "ContactEmail": "hello@beta.example",
+            "ContactPhone": "+74952222222",
+            "IndustryInvolved": "telecommunications",
+            "ContactName": "Ольга Смирнова",
+            "MessageDestinationCountry": ["7|RU"],
+            "MessageDestinationInternationalCountry": ["86|CN"],
+        },
+        cust_space_id="cs-beta",
+        GmtCreate="1767225600000",
+        AuditTime="1767312000000",
+    )  # 1 and 2 Jan 2026
     return alpha, beta
 
 
@@ -44,26 +68,29 @@ def listed(admin_client, **query):
     return [app.request_no for app in response.context["cl"].result_list]
 
 
-@pytest.mark.parametrize("term", [
-    "5435435435",  # exact request number
-    "54354",  # request number prefix
-    "alpha foods gmbh",  # company legal name
-    "Alpha Foods",  # English name
-    "alphaeats",  # business account name
-    "HRB-111",  # licence number prefix
-    "ops@alpha",  # contact email
-    "+4930",  # contact phone
-    "49301111",  # contact phone without the "+"
-    "HRB-111",  # licence number
-    "11111",  # licence number, middle
-    "jonas",  # contact name
-    "Weber",  # contact name, second word
-    "lpha.exam",  # contact email, middle
-    "Albania",  # destination country (international) by name
-    "ES",  # destination country (local) by code; the example writes it "61|es"
-    "Spain",
-    '"alpha foods"',  # a quoted phrase is one term
-])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "5435435435",  # exact request number
+        "54354",  # request number prefix
+        "alpha foods gmbh",  # company legal name
+        "Alpha Foods",  # English name
+        "alphaeats",  # business account name
+        "HRB-111",  # licence number prefix
+        "ops@alpha",  # contact email
+        "+4930",  # contact phone
+        "49301111",  # contact phone without the "+"
+        "HRB-111",  # licence number
+        "11111",  # licence number, middle
+        "jonas",  # contact name
+        "Weber",  # contact name, second word
+        "lpha.exam",  # contact email, middle
+        "Albania",  # destination country (international) by name
+        "ES",  # destination country (local) by code; the example writes it "61|es"
+        "Spain",
+        '"alpha foods"',  # a quoted phrase is one term
+    ],
+)
 def test_search_finds_the_right_application_by_each_field(admin_client, two_applications, term):
     assert listed(admin_client, q=term) == ["5435435435"]
 
@@ -86,28 +113,32 @@ def test_search_treats_like_wildcards_as_text(admin_client, two_applications):
     assert listed(admin_client, q="%") == [] and listed(admin_client, q="_") == []
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"state": "I"}, ["7000000001"]),
-    ({"audit_result": "pass"}, ["5435435435"]),
-    ({"request_type": "viberUpdate"}, ["7000000001"]),
-    ({"industry": "cateringServices"}, ["5435435435"]),
-    ({"cust_space_id": "cs-beta"}, ["7000000001"]),
-    ({"cust_space_id": "-"}, ["5435435435"]),  # the default (empty) space
-    ({"review_status": "escalated"}, ["7000000001"]),
-    ({"review_status": "new"}, ["5435435435"]),
-    ({"gmt_create__gte": "2026-01-01 00:00+00:00", "gmt_create__lt": "2026-01-02 00:00+00:00"}, ["7000000001"]),
-    ({"audit_time__gte": "2026-01-02 00:00+00:00"}, ["7000000001"]),
-    ({"audit_time__isnull": "True"}, ["5435435435"]),
-    ({"fetched_at__gte": "2000-01-01 00:00+00:00"}, ["7000000001", "5435435435"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"state": "I"}, ["7000000001"]),
+        ({"audit_result": "pass"}, ["5435435435"]),
+        ({"request_type": "viberUpdate"}, ["7000000001"]),
+        ({"industry": "cateringServices"}, ["5435435435"]),
+        ({"cust_space_id": "cs-beta"}, ["7000000001"]),
+        ({"cust_space_id": "-"}, ["5435435435"]),  # the default (empty) space
+        ({"review_status": "escalated"}, ["7000000001"]),
+        ({"review_status": "new"}, ["5435435435"]),
+        ({"gmt_create__gte": "2026-01-01 00:00+00:00", "gmt_create__lt": "2026-01-02 00:00+00:00"}, ["7000000001"]),
+        ({"audit_time__gte": "2026-01-02 00:00+00:00"}, ["7000000001"]),
+        ({"audit_time__isnull": "True"}, ["5435435435"]),
+        ({"fetched_at__gte": "2000-01-01 00:00+00:00"}, ["7000000001", "5435435435"]),
+    ],
+)
 def test_filters_narrow_the_list(admin_client, admin_user, two_applications, query, expected):
     admin_user.user_permissions.clear()
     review_set_status(application=two_applications[1], status="escalated", actor=admin_user)
     assert listed(admin_client, **query) == expected
 
 
-def test_the_assignee_filter_offers_unassigned_mine_and_each_reviewer(admin_client, admin_user, two_applications,
-                                                                      make_user):
+def test_the_assignee_filter_offers_unassigned_mine_and_each_reviewer(
+    admin_client, admin_user, two_applications, make_user
+):
     from applications.services.review import review_assign
 
     rita = make_user("rita", "reviewers")
@@ -151,8 +182,11 @@ def test_the_changelist_never_runs_an_unbounded_count(admin_client, two_applicat
         assert "LIMIT" in sql.upper(), f"unbounded count: {sql}"
     # ... and on PostgreSQL no SELECT DISTINCT over the applications for the filter choices either
     # (SQLite has no loose index scan: there the choices come from a plain DISTINCT).
-    assert connection.vendor != "postgresql" or not [q["sql"] for q in captured.captured_queries
-                if "SELECT DISTINCT" in q["sql"].upper() and "viberapplication" in q["sql"]]
+    assert connection.vendor != "postgresql" or not [
+        q["sql"]
+        for q in captured.captured_queries
+        if "SELECT DISTINCT" in q["sql"].upper() and "viberapplication" in q["sql"]
+    ]
 
 
 def test_the_count_is_exact_for_a_small_result(admin_client, two_applications):
@@ -233,6 +267,7 @@ def test_the_review_log_shows_inline_and_stays_read_only(admin_client, admin_use
 
 # --- actions ------------------------------------------------------------------------------
 
+
 def run_action(client, action, applications, **extra):
     data = {"action": action, "_selected_action": [app.pk for app in applications], **extra}
     return client.post(CHANGELIST, data, follow=action != "export_selected")
@@ -267,8 +302,9 @@ def test_reviewers_also_get_one_assign_action_per_reviewer(staff_reviewer, two_a
     assert "delete_selected" not in names
 
 
-def test_a_viewer_cannot_assign_even_by_posting_the_action(staff_viewer, staff_reviewer, two_applications,
-                                                           django_user_model):
+def test_a_viewer_cannot_assign_even_by_posting_the_action(
+    staff_viewer, staff_reviewer, two_applications, django_user_model
+):
     rita = django_user_model.objects.get(username="rita")
     viewer = django_user_model.objects.get(username="victor")
     staff_viewer.force_login(viewer)
@@ -287,22 +323,27 @@ def test_assigning_writes_the_assignee_and_the_review_log(staff_reviewer, two_ap
     assert ViberApplication.objects.filter(assignee__isnull=True).count() == 1
 
 
-def test_refresh_queues_one_task_per_selected_application_after_commit(staff_viewer, two_applications,
-                                                                      django_capture_on_commit_callbacks):
+def test_refresh_queues_one_task_per_selected_application_after_commit(
+    staff_viewer, two_applications, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = run_action(staff_viewer, "refresh_selected", two_applications)
     assert "Queued 2 refresh(es)" in response.content.decode()
     assert len(callbacks) == 1  # the enqueue service's on_commit hook
 
 
-def test_a_huge_selection_is_refused_before_queueing_anything(staff_viewer, two_applications, monkeypatch,
-                                                             django_capture_on_commit_callbacks):
+def test_a_huge_selection_is_refused_before_queueing_anything(
+    staff_viewer, two_applications, monkeypatch, django_capture_on_commit_callbacks
+):
     from applications.admin import actions
 
     monkeypatch.setattr(actions, "MAX_SELECTION", 1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = staff_viewer.post(CHANGELIST, {"action": "refresh_selected", "select_across": "1",
-                                                  "_selected_action": [two_applications[0].pk]}, follow=True)
+        response = staff_viewer.post(
+            CHANGELIST,
+            {"action": "refresh_selected", "select_across": "1", "_selected_action": [two_applications[0].pk]},
+            follow=True,
+        )
     assert "Select at most 1 applications" in response.content.decode() and not callbacks
 
 
@@ -320,5 +361,9 @@ def test_export_writes_the_selection_as_formula_safe_csv(staff_viewer, db):
 def test_staff_without_view_permission_get_no_changelist(client, two_applications, make_user):
     client.force_login(make_user("nobody", None, is_staff=True))
     assert client.get(CHANGELIST).status_code == 403
-    assert client.post(CHANGELIST, {"action": "refresh_selected",
-                                    "_selected_action": [two_applications[0].pk]}).status_code == 403
+    assert (
+        client.post(
+            CHANGELIST, {"action": "refresh_selected", "_selected_action": [two_applications[0].pk]}
+        ).status_code
+        == 403
+    )

@@ -1,9 +1,10 @@
 """PostgreSQL only (required under CI): the admin's search is served by indexes, counts are estimates.
 
 The tables here are tiny, so the planner would rightly pick sequential scans; ``enable_seqscan``
-(and ``enable_indexscan``) are switched off inside the test's transaction to prove that each predicate *can* use its index
-(i.e. that the SQL Django builds matches the indexed expression exactly).
+(and ``enable_indexscan``) are switched off inside the test's transaction to prove that each
+predicate *can* use its index (i.e. that the SQL Django builds matches the indexed expression exactly).
 """
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -49,7 +50,9 @@ def test_the_migration_installs_pg_trgm_and_every_search_index():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'app_search_%'")
         names = {name for (name,) in cursor.fetchall()}
     assert names == {f"app_search_{field}_trgm" for field in search.CONTAINS_FIELDS} | {
-        "app_search_destinations_local_gin", "app_search_destinations_international_gin"}
+        "app_search_destinations_local_gin",
+        "app_search_destinations_international_gin",
+    }
 
 
 @pytest.mark.parametrize("field", search.CONTAINS_FIELDS)
@@ -76,8 +79,18 @@ def test_one_search_term_is_a_bitmap_or_over_all_the_indexes():
     assert "app_search_destinations_local_gin" in explained and "Seq Scan" not in explained
 
 
-@pytest.mark.parametrize("which", ["company_legal_name", "company_english_name", "business_account_name",
-                                   "business_license_number", "contact_name", "contact_email", "contact_phone"])
+@pytest.mark.parametrize(
+    "which",
+    [
+        "company_legal_name",
+        "company_english_name",
+        "business_account_name",
+        "business_license_number",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    ],
+)
 def test_seeded_rows_are_found_by_a_fragment_of_each_field(admin_client, seeded, which):
     value = getattr(seeded, which)
     fragment = value[1:-1] if len(value) > 4 else value
@@ -86,7 +99,9 @@ def test_seeded_rows_are_found_by_a_fragment_of_each_field(admin_client, seeded,
 
 
 def test_seeded_destinations_are_found_by_country_name(admin_client, seeded):
-    iso = (seeded.document["destinations_local"] or seeded.document["destinations_international"] or [{"iso": "AL"}])[0]["iso"]
+    iso = (seeded.document["destinations_local"] or seeded.document["destinations_international"] or [{"iso": "AL"}])[
+        0
+    ]["iso"]
     expected = ViberApplication.objects.filter(search.term_q(iso, vendor="postgresql")).count()
     response = admin_client.get(CHANGELIST, {"q": iso, "all": ""})
     assert response.context["cl"].result_count == expected > 0

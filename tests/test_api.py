@@ -1,4 +1,5 @@
 """GET /api/applications/<request_no>/: session-authenticated JSON over the same lookup."""
+
 import pytest
 from django.urls import reverse
 
@@ -37,7 +38,8 @@ def test_it_returns_every_field_of_a_stored_application(logged_in):
     assert document["is_final"] is True
     assert document["company_legal_name"] == "xxxxxxcompany"
     assert document["destinations_international"] == [
-        {"raw": "355|AL", "dial_code": "355", "iso": "AL", "name": "Albania"}]
+        {"raw": "355|AL", "dial_code": "355", "iso": "AL", "name": "Albania"}
+    ]
 
 
 @pytest.mark.django_db
@@ -57,10 +59,13 @@ def test_it_reads_the_customer_space_from_the_query(logged_in):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("request_no, message", [
-    ("1" * 65, "at most 64 characters"),
-    ("bad<>no", "may contain only letters, digits"),
-])
+@pytest.mark.parametrize(
+    "request_no, message",
+    [
+        ("1" * 65, "at most 64 characters"),
+        ("bad<>no", "may contain only letters, digits"),
+    ],
+)
 def test_an_invalid_request_number_is_a_400_with_the_message(logged_in, request_no, message):
     response = logged_in.get(api_url(request_no))
     assert response.status_code == 400
@@ -79,8 +84,12 @@ def test_unreachable_cams_with_nothing_stored_is_a_503_error(logged_in, cams_unr
     response = logged_in.get(api_url("1234500001"))
     assert response.status_code == 503
     assert response.json() == {
-        "error": "unavailable", "title": "CAMS is unavailable or answered something unreadable",
-        "message": "Could not connect to CAMS", "code": "ConnectionError", "request_id": "", "transient": True,
+        "error": "unavailable",
+        "title": "CAMS is unavailable or answered something unreadable",
+        "message": "Could not connect to CAMS",
+        "code": "ConnectionError",
+        "request_id": "",
+        "transient": True,
     }
 
 

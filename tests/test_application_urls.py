@@ -3,6 +3,7 @@
 One rule (``ViberApplication.get_absolute_url`` and the ``application_url`` tag): the request
 number in the path, a customer space other than the default one as ``?cust_space_id=``.
 """
+
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,8 @@ def spaced():
     application = make_application(RequestNo=NUMBER, cust_space_id=SPACE)
     now = timezone.now()
     ViberApplication.objects.filter(pk=application.pk).update(
-        next_refresh_at=now - timedelta(minutes=5), last_error_at=now, last_error_kind="throttled")
+        next_refresh_at=now - timedelta(minutes=5), last_error_at=now, last_error_kind="throttled"
+    )
     application.refresh_from_db()
     return application
 
@@ -42,15 +44,21 @@ def links_to(response, url):
 
 def test_the_address_carries_the_space_only_when_there_is_one():
     assert make_application(RequestNo="7700000002").get_absolute_url() == reverse(
-        "applications:detail", args=["7700000002"])
+        "applications:detail", args=["7700000002"]
+    )
     assert make_application(RequestNo=NUMBER, cust_space_id=SPACE).get_absolute_url() == page_url()
 
 
 def test_the_tag_builds_the_other_views_of_an_application(spaced):
-    template = Template('{% load application_urls %}{% application_url app "refresh" %} '
-                        '{% application_url app "api-detail" %} {% application_url app %}')
+    template = Template(
+        '{% load application_urls %}{% application_url app "refresh" %} '
+        '{% application_url app "api-detail" %} {% application_url app %}'
+    )
     assert template.render(Context({"app": spaced})).split() == [
-        page_url("refresh"), page_url("api-detail"), page_url("detail")]
+        page_url("refresh"),
+        page_url("api-detail"),
+        page_url("detail"),
+    ]
 
 
 @pytest.mark.parametrize("view", ["home", "queue", "health"])
@@ -60,8 +68,9 @@ def test_lists_link_to_the_application_in_its_space(admin_client, spaced, view):
 
 def test_bulk_results_link_to_the_application_in_its_space(admin_client, spaced):
     bulk = BulkLookup.objects.create(total=1, cust_space_id=SPACE, status=BulkLookup.Status.DONE)
-    BulkLookupItem.objects.create(bulk=bulk, position=0, request_no=NUMBER, application=spaced,
-                                  outcome=BulkLookupItem.Outcome.FOUND)
+    BulkLookupItem.objects.create(
+        bulk=bulk, position=0, request_no=NUMBER, application=spaced, outcome=BulkLookupItem.Outcome.FOUND
+    )
     assert links_to(admin_client.get(reverse("applications:bulk-detail", args=[bulk.pk])), page_url())
 
 

@@ -1,4 +1,5 @@
 """Real Chromium through Playwright against the live server: log in, look up, read the page."""
+
 import pytest
 
 from tests.factories import make_application

@@ -1,4 +1,5 @@
 """Chromium walk-through of the review: queue, application, status change, note."""
+
 import pytest
 
 from tests.factories import make_application
@@ -7,8 +8,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_reviewer_works_an_application_from_the_queue(page, log_in, reviewer, screenshot_dir):
-    make_application(RequestNo="7001", AuditResult="reject", Reason="Logo <b>unclear</b>",
-                     audit_record={"CompanyEnglishName": "Acme Foods"})
+    make_application(
+        RequestNo="7001",
+        AuditResult="reject",
+        Reason="Logo <b>unclear</b>",
+        audit_record={"CompanyEnglishName": "Acme Foods"},
+    )
     make_application(RequestNo="7002", AuditResult="pass", audit_record={"CompanyEnglishName": "Bolt Travel"})
 
     log_in(reviewer, "/queue/")

@@ -1,4 +1,5 @@
 """Bulk lookup: parsing the pasted list, outcomes per number, and end to end with a real worker."""
+
 import time
 
 import pytest
@@ -15,11 +16,14 @@ def numbers_without_space(simulator, count):
     return [number for number in dataset.request_numbers() if not dataset.get(number)[1]][:count]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("111\n222\n333", ["111", "222", "333"]),
-    ("111, 222 ,333;444", ["111", "222", "333", "444"]),
-    ("  111\r\n\r\n111 222\t", ["111", "222"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("111\n222\n333", ["111", "222", "333"]),
+        ("111, 222 ,333;444", ["111", "222", "333", "444"]),
+        ("  111\r\n\r\n111 222\t", ["111", "222"]),
+    ],
+)
 def test_pasted_numbers_split_on_lines_commas_and_spaces(text, expected):
     form = BulkLookupForm({"numbers": text})
     assert form.is_valid(), form.errors
@@ -37,8 +41,10 @@ def test_more_than_500_numbers_or_junk_is_refused():
 def test_each_number_gets_found_not_found_or_failed(live_cams):
     known = numbers_without_space(live_cams, 2)
     bulk = BulkLookup.objects.create(total=3)
-    items = [BulkLookupItem.objects.create(bulk=bulk, position=i, request_no=n)
-             for i, n in enumerate([*known[:1], "404404404404"])]
+    items = [
+        BulkLookupItem.objects.create(bulk=bulk, position=i, request_no=n)
+        for i, n in enumerate([*known[:1], "404404404404"])
+    ]
     assert bulk_lookup_run_chunk(bulk_id=bulk.pk, item_ids=[item.pk for item in items]) == 2
     live_cams.set_faults(error_rate=1.0)
     failing = BulkLookupItem.objects.create(bulk=bulk, position=2, request_no=known[1])
@@ -48,8 +54,16 @@ def test_each_number_gets_found_not_found_or_failed(live_cams):
     assert bulk.items.get(request_no=known[0]).application.request_no == known[0]
     bulk.refresh_from_db()
     assert bulk.status == "done"
-    assert bulk_lookup_progress(bulk=bulk) == {"total": 3, "finished": 3, "percent": 100, "found": 1,
-                                                "not_found": 1, "failed": 1, "pending": 0, "done": True}
+    assert bulk_lookup_progress(bulk=bulk) == {
+        "total": 3,
+        "finished": 3,
+        "percent": 100,
+        "found": 1,
+        "not_found": 1,
+        "failed": 1,
+        "pending": 0,
+        "done": True,
+    }
     # A redelivered chunk changes nothing.
     assert bulk_lookup_run_chunk(bulk_id=bulk.pk, item_ids=[item.pk for item in items]) == 0
 

@@ -1,9 +1,10 @@
 """The real SDK against the simulator over loopback, through our client module's error mapping."""
+
 import pytest
 
 from applications.cams import errors
 from applications.cams.client import fetch_application, interpret_response
-from applications.sandbox.dataset import EXAMPLE_REQUEST_NO, SPACE_REQUEST_NO, CUST_SPACE_IDS
+from applications.sandbox.dataset import CUST_SPACE_IDS, EXAMPLE_REQUEST_NO, SPACE_REQUEST_NO
 from tests.factories import example_body, make_body
 
 

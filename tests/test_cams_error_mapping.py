@@ -1,5 +1,6 @@
 """How upstream errors become domain errors, through the real SDK against the simulator:
 missing RequestIds, CAMS's "try again" code and a refused signature nonce."""
+
 import pytest
 
 from applications.cams import errors
@@ -9,11 +10,14 @@ from applications.services.refresh import application_refresh
 from tests.factories import make_application
 
 
-@pytest.mark.parametrize("code, kind", [
-    ("Throttling.User", errors.Throttled),          # HTTP 400: the SDK's ClientException
-    ("ServiceUnavailable", errors.UpstreamUnavailable),  # HTTP 503: ServerException
-    ("InvalidVersion", errors.InvalidRequest),
-])
+@pytest.mark.parametrize(
+    "code, kind",
+    [
+        ("Throttling.User", errors.Throttled),  # HTTP 400: the SDK's ClientException
+        ("ServiceUnavailable", errors.UpstreamUnavailable),  # HTTP 503: ServerException
+        ("InvalidVersion", errors.InvalidRequest),
+    ],
+)
 def test_an_error_body_without_a_request_id_keeps_it_empty(live_cams, code, kind):
     live_cams.set_faults(error_code=code, omit_request_id=True)
     with pytest.raises(kind) as caught:

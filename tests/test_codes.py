@@ -1,4 +1,5 @@
 """The settings-driven table of undocumented CAMS codes."""
+
 from applications import codes
 
 

@@ -1,4 +1,5 @@
 """Snapshot diffs on the API document's example: scalar fields and the nested lists."""
+
 from applications.cams.parsing import parse_application
 from applications.diffing import ADDED, CHANGED, REMOVED, Change, diff_values, snapshot_changes, value_text
 from tests.factories import make_body
@@ -24,18 +25,37 @@ def test_a_resubmission_shows_each_changed_field_once_under_its_upstream_name():
 
 
 def test_an_edited_address_row_shows_the_one_column_that_changed():
-    before = document(audit_record={"CompanyAddress": [{"CompanyAddressTitle": "HQ", "CompanyAddress": "1 Old St"},
-                                                       {"CompanyAddressTitle": "Shop", "CompanyAddress": "2 Side St"}]})
-    after = document(audit_record={"CompanyAddress": [{"CompanyAddressTitle": "HQ", "CompanyAddress": "9 New Rd"},
-                                                      {"CompanyAddressTitle": "Shop", "CompanyAddress": "2 Side St"}]})
+    before = document(
+        audit_record={
+            "CompanyAddress": [
+                {"CompanyAddressTitle": "HQ", "CompanyAddress": "1 Old St"},
+                {"CompanyAddressTitle": "Shop", "CompanyAddress": "2 Side St"},
+            ]
+        }
+    )
+    after = document(
+        audit_record={
+            "CompanyAddress": [
+                {"CompanyAddressTitle": "HQ", "CompanyAddress": "9 New Rd"},
+                {"CompanyAddressTitle": "Shop", "CompanyAddress": "2 Side St"},
+            ]
+        }
+    )
     assert snapshot_changes(before, after) == [
-        Change("CompanyAddress[1].CompanyAddress", CHANGED, "1 Old St", "9 New Rd")]
+        Change("CompanyAddress[1].CompanyAddress", CHANGED, "1 Old St", "9 New Rd")
+    ]
 
 
 def test_telephones_added_and_removed_when_the_count_changes():
     before = document(audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "111"}]})
-    after = document(audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "222"},
-                                                  {"CompanyTelTitle": "Mobile", "CompanyTelNumber": "333"}]})
+    after = document(
+        audit_record={
+            "CompanyTel": [
+                {"CompanyTelTitle": "Office", "CompanyTelNumber": "222"},
+                {"CompanyTelTitle": "Mobile", "CompanyTelNumber": "333"},
+            ]
+        }
+    )
     changes = snapshot_changes(before, after)
     assert Change("CompanyTel[]", REMOVED, {"CompanyTelTitle": "Office", "CompanyTelNumber": "111"}, None) in changes
     assert Change("CompanyTel[]", ADDED, None, {"CompanyTelTitle": "Mobile", "CompanyTelNumber": "333"}) in changes
@@ -76,6 +96,8 @@ def test_the_first_snapshot_against_nothing_lists_every_field_as_added():
 
 
 def test_values_read_as_one_line():
-    assert value_text({"CompanyTelTitle": "Office", "CompanyTelNumber": "111"}) == \
-        "CompanyTelTitle: Office · CompanyTelNumber: 111"
+    assert (
+        value_text({"CompanyTelTitle": "Office", "CompanyTelNumber": "111"})
+        == "CompanyTelTitle: Office · CompanyTelNumber: 111"
+    )
     assert value_text(["a", "b"]) == "a, b" and value_text(None) == ""

@@ -1,4 +1,5 @@
 """Under CI the suite must run on the production services, not the embedded fallbacks."""
+
 import pytest
 from django.conf import settings
 from django.db import connection

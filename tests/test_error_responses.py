@@ -4,6 +4,7 @@ The lookup form, the application page, "Refresh now" and the JSON API all go thr
 ``views.errors``: each CAMS error kind keeps one status and one Retry-After whether a person or a
 script asked. The failures are real ones, produced by the simulator through the real SDK.
 """
+
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
@@ -61,7 +62,8 @@ def answers(client, request_no):
 @pytest.mark.django_db
 @pytest.mark.parametrize("provoke, request_no, kind, status", FAILURES)
 def test_each_cams_failure_has_one_status_on_every_page_and_in_the_api(
-        admin_client, live_cams, settings, provoke, request_no, kind, status):
+    admin_client, live_cams, settings, provoke, request_no, kind, status
+):
     provoke(live_cams, settings)
     responses = answers(admin_client, request_no)
     assert {name: response.status_code for name, response in responses} == {name: status for name, _ in responses}
@@ -74,15 +76,22 @@ def test_each_cams_failure_has_one_status_on_every_page_and_in_the_api(
         assert "Error code" in page.select_one(".error-facts").get_text(), name
 
 
-ALL_KINDS = [errors.CamsError, errors.NotFound, errors.Throttled, errors.AuthError, errors.InvalidRequest,
-             errors.UpstreamUnavailable]
+ALL_KINDS = [
+    errors.CamsError,
+    errors.NotFound,
+    errors.Throttled,
+    errors.AuthError,
+    errors.InvalidRequest,
+    errors.UpstreamUnavailable,
+]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("error_class", ALL_KINDS, ids=lambda cls: cls.kind)
 @pytest.mark.parametrize("retry_after, header", [(None, None), (0.2, "1"), (2.5, "2"), (30.6, "31")])
 def test_a_page_and_the_json_answer_one_error_with_the_same_status_and_retry_after(
-        rf, admin_user, error_class, retry_after, header):
+    rf, admin_user, error_class, retry_after, header
+):
     error = error_class("upstream said <b>no</b>", code="Some.Code", request_id="RID-1", retry_after=retry_after)
     request = rf.get("/")
     request.user = admin_user
@@ -95,19 +104,25 @@ def test_a_page_and_the_json_answer_one_error_with_the_same_status_and_retry_aft
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("request_no, cust_space_id, message", [
-    ("1" * 65, "", "at most 64 characters"),
-    ("bad<>no", "", "may contain only letters, digits"),
-    (KNOWN_NO, "no spaces allowed", "customer space ID is not valid"),
-])
+@pytest.mark.parametrize(
+    "request_no, cust_space_id, message",
+    [
+        ("1" * 65, "", "at most 64 characters"),
+        ("bad<>no", "", "may contain only letters, digits"),
+        (KNOWN_NO, "no spaces allowed", "customer space ID is not valid"),
+    ],
+)
 def test_an_invalid_request_number_or_space_is_a_400_everywhere_with_one_message(
-        admin_client, request_no, cust_space_id, message):
+    admin_client, request_no, cust_space_id, message
+):
     query = {"cust_space_id": cust_space_id} if cust_space_id else {}
     page_responses = [
         admin_client.get(reverse("applications:lookup"), {"request_no": request_no, **query}),
         admin_client.get(reverse("applications:detail", args=[request_no]), query),
-        admin_client.post(reverse("applications:refresh", args=[request_no]) + (
-            f"?cust_space_id={cust_space_id.replace(' ', '+')}" if cust_space_id else "")),
+        admin_client.post(
+            reverse("applications:refresh", args=[request_no])
+            + (f"?cust_space_id={cust_space_id.replace(' ', '+')}" if cust_space_id else "")
+        ),
     ]
     api = admin_client.get(reverse("applications:api-detail", args=[request_no]), query)
     assert [response.status_code for response in page_responses] == [400, 400, 400]

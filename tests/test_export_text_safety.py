@@ -1,5 +1,6 @@
 """Export cells that a spreadsheet would still run as formulas after skipping whitespace, and
 bidi control characters shown as visible markers (exports and the template filter)."""
+
 import csv
 import io
 
@@ -14,11 +15,26 @@ from tests.factories import make_application
 RLO = "\u202e"
 
 
-@pytest.mark.parametrize("value", [
-    " =1+1", "  =x", "\n=1", "\r\n+1", " \t@SUM(A1)", "\u00a0-2", "\u3000=1",  # ideographic space
-    "\uff1dHYPERLINK(\"http://evil\")", " \uff1d1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)",
-    "\u200b=1", " \ufeff =1", "\tabc",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        " =1+1",
+        "  =x",
+        "\n=1",
+        "\r\n+1",
+        " \t@SUM(A1)",
+        "\u00a0-2",
+        "\u3000=1",  # ideographic space
+        '\uff1dHYPERLINK("http://evil")',
+        " \uff1d1",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        "\u200b=1",
+        " \ufeff =1",
+        "\tabc",
+    ],
+)
 def test_a_formula_behind_whitespace_or_in_full_width_is_neutralised(value):
     assert neutralise(value) == "'" + value
 
@@ -56,11 +72,11 @@ def test_the_csv_and_xlsx_exports_show_bidi_controls_marked():
 
     from applications.exports.xlsx import xlsx_response
 
-    make_application(Reason=f"ok{RLO}txt.exe", audit_record={"CompanyEnglishName": f"Acme\u2067moc.evil\u2069"})
+    make_application(Reason=f"ok{RLO}txt.exe", audit_record={"CompanyEnglishName": "Acme\u2067moc.evil\u2069"})
     queryset = ViberApplication.objects.all()
     body = b"".join(csv_response(queryset).streaming_content).decode("utf-8")
     header, row = list(csv.reader(io.StringIO(body[1:])))
-    record = dict(zip(header, row))
+    record = dict(zip(header, row, strict=True))
     assert record["Audit comment"] == "ok[U+202E]txt.exe"
     assert record["Company (English)"] == "Acme[U+2067]moc.evil[U+2069]"
     assert not has_bidi(body)

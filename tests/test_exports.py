@@ -1,4 +1,5 @@
 """The CSV export: every column, and no cell a spreadsheet would run as a formula."""
+
 import csv
 import io
 
@@ -11,7 +12,7 @@ from tests.factories import make_application
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_cells_that_start_a_formula_are_neutralised(value):
     assert neutralise(value) == "'" + value
 
@@ -28,10 +29,12 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_the_export_escapes_upstream_strings(settings):
-    make_application(Reason="=cmd|' /C calc'!A0", audit_record={"CompanyEnglishName": "@evil", "CompanyLegalName": "-1"})
+    make_application(
+        Reason="=cmd|' /C calc'!A0", audit_record={"CompanyEnglishName": "@evil", "CompanyLegalName": "-1"}
+    )
     rows = read_csv(csv_response(ViberApplication.objects.all()))
     header, row = rows
-    record = dict(zip(header, row))
+    record = dict(zip(header, row, strict=True))
     assert record["Audit comment"] == "'=cmd|' /C calc'!A0"
     assert record["Company (English)"] == "'@evil"
     assert record["Company (legal)"] == "'-1"
@@ -41,7 +44,7 @@ def test_the_export_escapes_upstream_strings(settings):
 
 # --- XLSX --------------------------------------------------------------------------------------
 
-INJECTIONS = ["=HYPERLINK(\"http://evil\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+INJECTIONS = ['=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 def read_xlsx(response):
@@ -68,12 +71,17 @@ def test_the_xlsx_export_has_the_csv_rows_and_no_formula():
     assert rows[0] == csv_rows[0]
     header = rows[0]
     assert [row[0] for row in rows[1:]] == [row[0] for row in csv_rows[1:]] == [*(f"70{n}" for n in range(1, 7)), "799"]
-    for row, value in zip(rows[1:], INJECTIONS):
-        assert dict(zip(header, row))["Audit comment"] == "'" + value.strip()  # stored stripped
-    as_text = [["" if value is None else value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else value
-                for value in row] for row in rows]
+    for row, value in zip(rows[1:], INJECTIONS, strict=True):
+        assert dict(zip(header, row, strict=True))["Audit comment"] == "'" + value.strip()  # stored stripped
+    as_text = [
+        [
+            "" if value is None else value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else value
+            for value in row
+        ]
+        for row in rows
+    ]
     assert as_text == csv_rows  # the same cells as the CSV
-    assert dict(zip(header, rows[-1]))["Audit comment"] == "Logo unclear"
+    assert dict(zip(header, rows[-1], strict=True))["Audit comment"] == "Logo unclear"
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert cells and not any(cell.data_type == "f" for cell in cells)
     assert not any(isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")) for cell in cells)

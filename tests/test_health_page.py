@@ -4,6 +4,7 @@ page's schedule and timeline, and the "Queue background refresh" button.
 Applications are stored with tests.factories.make_application, then their refresh fields are
 set directly, so every figure below is known in advance. No CAMS and no worker are needed.
 """
+
 from datetime import timedelta
 
 import pytest
@@ -45,17 +46,30 @@ def fleet():
         "oldest": store("1000000001", fetched_at=long_ago, next_refresh_at=now - timedelta(hours=2)),
         "due": store("1000000002", fetched_at=long_ago, next_refresh_at=now - timedelta(minutes=5)),
         "unscheduled": store("1000000003", next_refresh_at=None),
-        "failed": store("1000000004", fetched_at=long_ago, next_refresh_at=now + timedelta(minutes=15),
-                        last_error_kind="unavailable", last_error_code="ServiceUnavailable",
-                        last_error_message=f"CAMS said {HOSTILE}", last_error_request_id="REQ-FAILED-1",
-                        last_error_at=now - timedelta(minutes=10)),
-        "throttled": store("1000000005", fetched_at=long_ago, next_refresh_at=now + timedelta(minutes=15),
-                           last_error_kind="throttled", last_error_code="Throttling.User",
-                           last_error_message="Request was denied due to user flow control.",
-                           last_error_request_id="REQ-THROTTLED-1", last_error_at=now - timedelta(minutes=3)),
+        "failed": store(
+            "1000000004",
+            fetched_at=long_ago,
+            next_refresh_at=now + timedelta(minutes=15),
+            last_error_kind="unavailable",
+            last_error_code="ServiceUnavailable",
+            last_error_message=f"CAMS said {HOSTILE}",
+            last_error_request_id="REQ-FAILED-1",
+            last_error_at=now - timedelta(minutes=10),
+        ),
+        "throttled": store(
+            "1000000005",
+            fetched_at=long_ago,
+            next_refresh_at=now + timedelta(minutes=15),
+            last_error_kind="throttled",
+            last_error_code="Throttling.User",
+            last_error_message="Request was denied due to user flow control.",
+            last_error_request_id="REQ-THROTTLED-1",
+            last_error_at=now - timedelta(minutes=3),
+        ),
         # Failed two hours ago: in no "last hour" figure.
-        "old_failure": store("1000000006", fetched_at=long_ago, last_error_kind="unavailable",
-                             last_error_at=now - timedelta(hours=2)),
+        "old_failure": store(
+            "1000000006", fetched_at=long_ago, last_error_kind="unavailable", last_error_at=now - timedelta(hours=2)
+        ),
         "fresh": store("1000000007"),  # refreshed just now, next refresh in the future
     }
     # Changed within the hour (two events on one application count once) ...
@@ -107,7 +121,9 @@ def test_the_json_variant_has_the_same_figures(logged_in, fleet):
     assert body["oldest_overdue"]["request_no"] == "1000000001"
     assert 7190 <= body["oldest_overdue"]["overdue_seconds"] <= 7300
     assert {row["request_no"]: row["kind"] for row in body["recent_failures"]} == {
-        "1000000004": "unavailable", "1000000005": "throttled"}
+        "1000000004": "unavailable",
+        "1000000005": "throttled",
+    }
 
 
 def test_the_oldest_overdue_record_links_to_its_page_with_how_late_it_is(logged_in, fleet, soup_of, text_of):
@@ -148,9 +164,14 @@ def test_recent_changes_show_labels_and_codes(logged_in, fleet, soup_of, text_of
 def test_recent_changes_stop_at_twenty(logged_in, soup_of):
     app = make_application()
     now = timezone.now()
-    ApplicationEvent.objects.bulk_create([
-        ApplicationEvent(application=app, field="state", old_value="I", new_value="A", seen_at=now - timedelta(minutes=i))
-        for i in range(25)])
+    ApplicationEvent.objects.bulk_create(
+        [
+            ApplicationEvent(
+                application=app, field="state", old_value="I", new_value="A", seen_at=now - timedelta(minutes=i)
+            )
+            for i in range(25)
+        ]
+    )
     assert len(soup_of(logged_in.get(reverse("applications:health"))).select("#changes tbody tr")) == 20
 
 
@@ -188,8 +209,9 @@ def test_the_stale_limit_follows_the_planner_interval(logged_in, settings, soup_
 def test_the_application_page_shows_the_refresh_schedule(logged_in, soup_of, text_of):
     app = make_application(State="I", AuditResult="auditing")
     ViberApplication.objects.filter(pk=app.pk).update(next_refresh_at=timezone.now() + timedelta(minutes=8, seconds=30))
-    schedule = text_of(soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
-                       .select_one("#refresh-schedule"))
+    schedule = text_of(
+        soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))).select_one("#refresh-schedule")
+    )
     assert "Next background refresh in 8 minutes" in schedule
     assert "Still moving (In review / Under audit): checked every 10 minutes" in schedule
 
@@ -197,8 +219,9 @@ def test_the_application_page_shows_the_refresh_schedule(logged_in, soup_of, tex
 def test_a_settled_overdue_application_says_so(logged_in, soup_of, text_of):
     app = make_application()  # State A, AuditResult pass: settled
     ViberApplication.objects.filter(pk=app.pk).update(next_refresh_at=timezone.now() - timedelta(hours=1, minutes=1))
-    schedule = text_of(soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
-                       .select_one("#refresh-schedule"))
+    schedule = text_of(
+        soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO]))).select_one("#refresh-schedule")
+    )
     assert "overdue by 1 hour" in schedule
     assert "Settled (Active / Approved): checked every 1 day" in schedule
 
@@ -217,7 +240,9 @@ def test_the_timeline_merges_snapshots_and_changes_newest_first(logged_in, setti
     assert times == sorted(times, reverse=True)
     assert "Content changed: State Active A, audit Approved pass" in texts[0]
     assert {texts[1].split(" ", 3)[-1], texts[2].split(" ", 3)[-1]} == {
-        "Audit result: Under audit auditing → Approved pass", "State: In review I → Active A"}
+        "Audit result: Under audit auditing → Approved pass",
+        "State: In review I → Active A",
+    }
     assert "First copy stored: State In review I, audit Under audit auditing" in texts[4]
 
 
@@ -238,7 +263,8 @@ def test_the_background_refresh_button_posts_to_its_own_url(logged_in, soup_of):
 
 
 def test_the_background_refresh_queues_after_commit_and_redirects_with_a_message(
-        logged_in, django_capture_on_commit_callbacks, soup_of, text_of):
+    logged_in, django_capture_on_commit_callbacks, soup_of, text_of
+):
     make_application()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = logged_in.post(reverse("applications:refresh-background", args=[EXAMPLE_NO]))
@@ -268,6 +294,7 @@ def test_the_background_refresh_needs_login_post_and_csrf(client, django_user_mo
 
 
 # --- In a real browser ---------------------------------------------------------------------------
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)

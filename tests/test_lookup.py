@@ -1,4 +1,5 @@
 """The cache-aside lookup flow through the real SDK and the simulator."""
+
 import threading
 from datetime import timedelta
 
@@ -63,8 +64,15 @@ def test_a_failure_keeps_the_stored_copy_untouched_and_serves_it_stale(live_cams
     assert isinstance(result.error, errors.UpstreamUnavailable)
     after = ViberApplication.objects.values().get(request_no=EXAMPLE_REQUEST_NO)
     changed = {key for key in before if before[key] != after[key]}
-    assert changed <= {"last_error_kind", "last_error_code", "last_error_message", "last_error_request_id",
-                       "last_error_at", "next_refresh_at", "updated_at"}
+    assert changed <= {
+        "last_error_kind",
+        "last_error_code",
+        "last_error_message",
+        "last_error_request_id",
+        "last_error_at",
+        "next_refresh_at",
+        "updated_at",
+    }
     assert after["last_error_request_id"] and after["last_error_kind"] == "unavailable"
     assert after["company_legal_name"] == "xxxxxxcompany"
 

@@ -4,6 +4,7 @@ Most tests store the API document's example with tests.factories.make_applicatio
 CAMS. Failure paths use a closed local port (a real connection refusal); the not-found path
 needs the simulator through the ``live_cams`` fixture (marked with usefixtures("live_cams")).
 """
+
 import json
 
 import pytest
@@ -39,11 +40,14 @@ def example_leaves():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [
-    reverse("applications:home"),
-    reverse("applications:lookup") + f"?request_no={EXAMPLE_NO}",
-    reverse("applications:detail", args=[EXAMPLE_NO]),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("applications:home"),
+        reverse("applications:lookup") + f"?request_no={EXAMPLE_NO}",
+        reverse("applications:detail", args=[EXAMPLE_NO]),
+    ],
+)
 def test_every_page_redirects_anonymous_visitors_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -69,10 +73,10 @@ def test_home_shows_the_form_recent_applications_and_a_logout_form(logged_in, so
 
 
 @pytest.mark.django_db
-def test_home_offers_sample_numbers_only_when_talking_to_the_simulator(logged_in, settings):
-    settings.CAMS_ENDPOINT_IS_SIMULATOR = True
+def test_home_offers_the_configured_sample_numbers(logged_in, settings):
+    settings.CAMS_SAMPLE_REQUEST_NOS = [EXAMPLE_NO]
     assert f"?request_no={EXAMPLE_NO}" in logged_in.get(reverse("applications:home")).content.decode()
-    settings.CAMS_ENDPOINT_IS_SIMULATOR = False
+    settings.CAMS_SAMPLE_REQUEST_NOS = []
     assert "?request_no=" not in logged_in.get(reverse("applications:home")).content.decode()
 
 
@@ -87,11 +91,14 @@ def test_the_customer_space_field_appears_only_when_spaces_are_configured(logged
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("request_no, message", [
-    ("", "Enter a request number."),
-    ("1" * 65, "at most 64 characters"),
-    ("<bad>", "may contain only letters, digits"),
-])
+@pytest.mark.parametrize(
+    "request_no, message",
+    [
+        ("", "Enter a request number."),
+        ("1" * 65, "at most 64 characters"),
+        ("<bad>", "may contain only letters, digits"),
+    ],
+)
 def test_an_invalid_request_number_is_refused_with_a_message(logged_in, request_no, message, soup_of, text_of):
     response = logged_in.get(reverse("applications:lookup"), {"request_no": request_no})
     assert response.status_code == 400
@@ -117,8 +124,9 @@ def test_lookup_of_a_fresh_stored_application_redirects_to_its_page(logged_in):
 @pytest.mark.django_db
 def test_lookup_keeps_the_customer_space_in_the_redirect(logged_in):
     make_application(cust_space_id="28251486512358")
-    response = logged_in.get(reverse("applications:lookup"),
-                             {"request_no": EXAMPLE_NO, "cust_space_id": "28251486512358"})
+    response = logged_in.get(
+        reverse("applications:lookup"), {"request_no": EXAMPLE_NO, "cust_space_id": "28251486512358"}
+    )
     assert response["Location"] == reverse("applications:detail", args=[EXAMPLE_NO]) + "?cust_space_id=28251486512358"
 
 
@@ -175,10 +183,14 @@ def test_it_escapes_a_hostile_company_name(logged_in):
 
 @pytest.mark.django_db
 def test_it_never_links_or_loads_a_javascript_url(logged_in, soup_of, text_of):
-    make_application(audit_record={
-        "WebAddress": JS_URL, "LetterGuarantee": JS_URL, "OtherLetterGuarantee": " JaVaScRiPt:alert(1)",
-        "Logo": [json.dumps([JS_URL, "https://cdn.example/logo.png"])],
-    })
+    make_application(
+        audit_record={
+            "WebAddress": JS_URL,
+            "LetterGuarantee": JS_URL,
+            "OtherLetterGuarantee": " JaVaScRiPt:alert(1)",
+            "Logo": [json.dumps([JS_URL, "https://cdn.example/logo.png"])],
+        }
+    )
     page = soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
     hrefs = [a["href"] for a in page.select("a[href]")]
     assert not [href for href in hrefs if "javascript" in href.lower()]
@@ -186,12 +198,23 @@ def test_it_never_links_or_loads_a_javascript_url(logged_in, soup_of, text_of):
     assert JS_URL in text_of(page.select_one("#documents"))  # still shown, as text
 
 
-@pytest.mark.parametrize("value, allowed", [
-    ("https://example.com/a?b=1", True), ("HTTP://EXAMPLE.COM", True),
-    ("javascript:alert(1)", False), (" JaVaScRiPt:alert(1)", False), ("java\tscript:alert(1)", False),
-    ("data:text/html,<b>x</b>", False), ("//evil.example/x", False), ("https:///no-host", False),
-    ("http://a b.example", False), ("/relative/path", False), ("http://[::1", False), (None, False),
-])
+@pytest.mark.parametrize(
+    "value, allowed",
+    [
+        ("https://example.com/a?b=1", True),
+        ("HTTP://EXAMPLE.COM", True),
+        ("javascript:alert(1)", False),
+        (" JaVaScRiPt:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("data:text/html,<b>x</b>", False),
+        ("//evil.example/x", False),
+        ("https:///no-host", False),
+        ("http://a b.example", False),
+        ("/relative/path", False),
+        ("http://[::1", False),
+        (None, False),
+    ],
+)
 def test_only_absolute_http_urls_may_become_links(value, allowed):
     assert bool(http_url_or_empty(value)) is allowed
 
@@ -266,8 +289,9 @@ def test_a_failed_refresh_says_so_and_shows_the_stored_copy(logged_in, cams_unre
 
 
 @pytest.mark.django_db
-def test_unreachable_cams_with_nothing_stored_is_a_503_page_with_the_form(logged_in, cams_unreachable, soup_of,
-                                                                         text_of):
+def test_unreachable_cams_with_nothing_stored_is_a_503_page_with_the_form(
+    logged_in, cams_unreachable, soup_of, text_of
+):
     response = logged_in.get(reverse("applications:lookup"), {"request_no": "1234500001"})
     assert response.status_code == 503
     page = soup_of(response)

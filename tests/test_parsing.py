@@ -1,4 +1,5 @@
 """Pure normalisation, checked field by field on the API document's own example."""
+
 from datetime import UTC, datetime
 
 import pytest

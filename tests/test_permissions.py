@@ -4,6 +4,7 @@ Each kind of user below is asked the same question in four places (assigning thr
 service, the application page's AssignForm, the queue filter's assignee choices, the admin
 changelist's AssigneeFilter); the answers must agree, and match the expected role.
 """
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -23,8 +24,9 @@ CHANGELIST = reverse("admin:applications_viberapplication_changelist")
 
 def _direct_permission(make_user):
     user = make_user("dora")
-    user.user_permissions.add(Permission.objects.get(content_type__app_label="applications",
-                                                     codename="review_application"))
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="applications", codename="review_application")
+    )
     return type(user).objects.get(pk=user.pk)  # fresh: no stale permission cache
 
 
@@ -60,8 +62,9 @@ def _admin_filter_choices(admin_client) -> set[str]:
 
 
 @pytest.mark.parametrize("kind", USERS)
-def test_the_reviewer_rule_is_the_same_in_the_service_the_pickers_and_the_admin(kind, make_user, admin_client,
-                                                                                 admin_user):
+def test_the_reviewer_rule_is_the_same_in_the_service_the_pickers_and_the_admin(
+    kind, make_user, admin_client, admin_user
+):
     build, is_reviewer = USERS[kind]
     user = build(make_user)
     pk = str(user.pk)
@@ -78,8 +81,9 @@ def test_the_reviewer_rule_is_the_same_in_the_service_the_pickers_and_the_admin(
 def test_a_user_with_only_the_direct_permission_is_assigned_through_the_review_page(make_user, reviewer_client):
     dora = _direct_permission(make_user)
     application = make_application()
-    response = reviewer_client.post(reverse("applications:review-assign", args=[application.pk]),
-                                    {"assignee": str(dora.pk)})
+    response = reviewer_client.post(
+        reverse("applications:review-assign", args=[application.pk]), {"assignee": str(dora.pk)}
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.assignee == dora

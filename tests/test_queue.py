@@ -1,4 +1,5 @@
 """The review queue page, its filters, counts, export and metrics; review POSTs and permissions."""
+
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -24,19 +25,44 @@ def ms(year, month, day) -> str:
 def apps():
     """Four applications that differ in every filterable column."""
     return {
-        "rejected": make_application(RequestNo="1001", State="I", AuditResult="reject", RequestType="viberOpen",
-                                     GmtCreate=ms(2025, 3, 1),
-                                     audit_record={"CompanyEnglishName": "Acme Foods", "IndustryInvolved": "food",
-                                                   "MessageDestinationCountry": ['["49|DE"]']}),
-        "auditing": make_application(RequestNo="1002", State="I", AuditResult="auditing", RequestType="viberUpdate",
-                                     GmtCreate=ms(2025, 4, 1),
-                                     audit_record={"CompanyEnglishName": "Bolt Travel", "IndustryInvolved": "travel"}),
-        "active": make_application(RequestNo="2001", State="A", AuditResult="pass", RequestType="viberOpen",
-                                   GmtCreate=ms(2025, 5, 1), AuditTime=ms(2025, 5, 3),
-                                   audit_record={"CompanyEnglishName": "Cedar Bank", "IndustryInvolved": "finance"}),
-        "spaced": make_application(RequestNo="3001", cust_space_id="space-9", State="A", AuditResult="pass", RequestType="viberCountry",
-                                   GmtCreate=ms(2025, 6, 1),
-                                   audit_record={"CompanyEnglishName": "Delta <script>alert(1)</script>"}),
+        "rejected": make_application(
+            RequestNo="1001",
+            State="I",
+            AuditResult="reject",
+            RequestType="viberOpen",
+            GmtCreate=ms(2025, 3, 1),
+            audit_record={
+                "CompanyEnglishName": "Acme Foods",
+                "IndustryInvolved": "food",
+                "MessageDestinationCountry": ['["49|DE"]'],
+            },
+        ),
+        "auditing": make_application(
+            RequestNo="1002",
+            State="I",
+            AuditResult="auditing",
+            RequestType="viberUpdate",
+            GmtCreate=ms(2025, 4, 1),
+            audit_record={"CompanyEnglishName": "Bolt Travel", "IndustryInvolved": "travel"},
+        ),
+        "active": make_application(
+            RequestNo="2001",
+            State="A",
+            AuditResult="pass",
+            RequestType="viberOpen",
+            GmtCreate=ms(2025, 5, 1),
+            AuditTime=ms(2025, 5, 3),
+            audit_record={"CompanyEnglishName": "Cedar Bank", "IndustryInvolved": "finance"},
+        ),
+        "spaced": make_application(
+            RequestNo="3001",
+            cust_space_id="space-9",
+            State="A",
+            AuditResult="pass",
+            RequestType="viberCountry",
+            GmtCreate=ms(2025, 6, 1),
+            audit_record={"CompanyEnglishName": "Delta <script>alert(1)</script>"},
+        ),
     }
 
 
@@ -45,21 +71,24 @@ def numbers(response) -> list[str]:
     return [row.find("td").find("a").get_text(strip=True) for row in soup.select("table.queue-table tbody tr")]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("", ["3001", "2001", "1002", "1001"]),
-    ("state=I", ["1002", "1001"]),
-    ("audit_result=reject", ["1001"]),
-    ("request_type=viberOpen", ["2001", "1001"]),
-    ("industry=travel", ["1002"]),
-    ("country=DE", ["1001"]),
-    ("cust_space_id=space-9", ["3001"]),
-    ("q=acme", ["1001"]),
-    ("q=100", ["1002", "1001"]),
-    ("created_from=2025-04-01&created_to=2025-05-01", ["2001", "1002"]),
-    ("sort=request_no", ["1001", "1002", "2001", "3001"]),
-    ("sort=-company", ["3001", "2001", "1002", "1001"]),
-    ("state=I&sort=created", ["1001", "1002"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ["3001", "2001", "1002", "1001"]),
+        ("state=I", ["1002", "1001"]),
+        ("audit_result=reject", ["1001"]),
+        ("request_type=viberOpen", ["2001", "1001"]),
+        ("industry=travel", ["1002"]),
+        ("country=DE", ["1001"]),
+        ("cust_space_id=space-9", ["3001"]),
+        ("q=acme", ["1001"]),
+        ("q=100", ["1002", "1001"]),
+        ("created_from=2025-04-01&created_to=2025-05-01", ["2001", "1002"]),
+        ("sort=request_no", ["1001", "1002", "2001", "3001"]),
+        ("sort=-company", ["3001", "2001", "1002", "1001"]),
+        ("state=I&sort=created", ["1001", "1002"]),
+    ],
+)
 def test_filters_and_sorting(client, viewer, apps, query, expected):
     client.force_login(viewer)
     response = client.get(f"{reverse('applications:queue')}?{query}")
@@ -112,21 +141,22 @@ def test_upstream_strings_are_escaped_in_the_queue(client, viewer, apps):
 
 
 def test_the_export_downloads_the_filtered_queue(client, viewer, apps):
-    apps["rejected"].reason = "=HYPERLINK(\"http://x\")"
-    ViberApplication.objects.filter(pk=apps["rejected"].pk).update(reason="=HYPERLINK(\"http://x\")")
+    apps["rejected"].reason = '=HYPERLINK("http://x")'
+    ViberApplication.objects.filter(pk=apps["rejected"].pk).update(reason='=HYPERLINK("http://x")')
     client.force_login(viewer)
     response = client.get(reverse("applications:queue-export") + "?state=I&sort=request_no")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff"))))
     assert [row[0] for row in rows[1:]] == ["1001", "1002"]
-    assert rows[1][rows[0].index("Audit comment")] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][rows[0].index("Audit comment")] == '\'=HYPERLINK("http://x")'
 
 
 def test_metrics_waiting_oldest_and_audit_durations(client, viewer, apps):
     now = datetime(2025, 5, 20, tzinfo=UTC)
-    ViberApplication.objects.filter(pk=apps["spaced"].pk).update(audit_time=datetime(2025, 5, 10, tzinfo=UTC),
-                                                                 gmt_create=datetime(2025, 5, 6, tzinfo=UTC))
+    ViberApplication.objects.filter(pk=apps["spaced"].pk).update(
+        audit_time=datetime(2025, 5, 10, tzinfo=UTC), gmt_create=datetime(2025, 5, 6, tzinfo=UTC)
+    )
     metrics = queue_metrics(period_days=30, now=now)
     assert metrics["waiting_total"] == 2
     assert [(code, n) for code, _, n in metrics["waiting"]] == [("I", 2)]
@@ -148,6 +178,7 @@ def test_the_queue_needs_a_login(client):
 
 # --- review actions through the pages ---------------------------------------------------------
 
+
 def test_a_viewer_sees_the_review_but_no_buttons_and_posts_answer_403(client, viewer, apps, soup_of):
     application = apps["rejected"]
     client.force_login(viewer)
@@ -155,8 +186,11 @@ def test_a_viewer_sees_the_review_but_no_buttons_and_posts_answer_403(client, vi
     soup = soup_of(page)
     assert soup.select_one("#review") is not None
     assert soup.select("#review form") == []
-    for name, data in (("review-status", {"status": "resolved", "note": "x"}),
-                       ("review-assign", {"assignee": str(viewer.pk)}), ("review-note", {"note": "hi"})):
+    for name, data in (
+        ("review-status", {"status": "resolved", "note": "x"}),
+        ("review-assign", {"assignee": str(viewer.pk)}),
+        ("review-note", {"note": "hi"}),
+    ):
         response = client.post(reverse(f"applications:{name}", args=[application.pk]), data)
         assert response.status_code == 403
     assert client.post(reverse("applications:bulk-new"), {"numbers": "1001"}).status_code == 403
@@ -174,8 +208,10 @@ def test_a_reviewer_changes_status_assigns_and_notes_and_the_log_shows_it(client
     application.refresh_from_db()
     assert application.review_status == "new"  # rejected: resolving needs a note
     assert "needs a note" in client.get(detail).content.decode()
-    client.post(reverse("applications:review-status", args=[application.pk]),
-                {"status": "resolved", "note": "Customer gave up <b>for now</b>"})
+    client.post(
+        reverse("applications:review-status", args=[application.pk]),
+        {"status": "resolved", "note": "Customer gave up <b>for now</b>"},
+    )
     client.post(reverse("applications:review-assign", args=[application.pk]), {"assignee": str(reviewer.pk)})
     client.post(reverse("applications:review-note", args=[application.pk]), {"note": "Called them"})
     application.refresh_from_db()
@@ -183,16 +219,26 @@ def test_a_reviewer_changes_status_assigns_and_notes_and_the_log_shows_it(client
     body = client.get(detail).content.decode()
     soup = soup_of(body)
     log = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in soup.select("#review-log tbody tr")]
-    assert [row[1:5] for row in log] == [["rita", "Note added", "—", "—"], ["rita", "Assignee changed", "—", "rita"],
-                                          ["rita", "Status changed", "New", "Resolved"]]
+    assert [row[1:5] for row in log] == [
+        ["rita", "Note added", "—", "—"],
+        ["rita", "Assignee changed", "—", "rita"],
+        ["rita", "Status changed", "New", "Resolved"],
+    ]
     assert "Customer gave up &lt;b&gt;for now&lt;/b&gt;" in body
 
 
 def test_the_application_page_shows_what_changed_between_snapshots(client, viewer, soup_of):
-    make_application(RequestNo="4001", AuditResult="reject", seen_at=timezone.now() - timedelta(days=1),
-                     audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "111"}]})
-    make_application(RequestNo="4001", AuditResult="auditing",
-                     audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "<222>"}]})
+    make_application(
+        RequestNo="4001",
+        AuditResult="reject",
+        seen_at=timezone.now() - timedelta(days=1),
+        audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "111"}]},
+    )
+    make_application(
+        RequestNo="4001",
+        AuditResult="auditing",
+        audit_record={"CompanyTel": [{"CompanyTelTitle": "Office", "CompanyTelNumber": "<222>"}]},
+    )
     client.force_login(viewer)
     soup = soup_of(client.get(reverse("applications:detail", args=["4001"])))
     newest = soup.select("#changes details")[0]
@@ -203,6 +249,7 @@ def test_the_application_page_shows_what_changed_between_snapshots(client, viewe
 
 
 # --- XLSX download, cached counts, filter form markup ------------------------------------------
+
 
 def test_the_xlsx_download_link_keeps_the_filters_and_exports_them(client, viewer, apps, soup_of):
     from openpyxl import load_workbook

@@ -1,5 +1,6 @@
 """The CAMS rate limit is one budget shared by every process (Redis) or by every process of the
 embedded default (file locks). Proven with real OS processes reserving slots concurrently."""
+
 import json
 import subprocess
 import sys
@@ -34,8 +35,11 @@ _CHILD = textwrap.dedent("""
 
 def _run_processes(kind, target, name):
     children = [
-        subprocess.Popen([sys.executable, "-c", _CHILD, kind, target, name, str(QPS), str(CALLS_EACH)],
-                         stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, kind, target, name, str(QPS), str(CALLS_EACH)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(PROCESSES)
     ]
     stamps = []

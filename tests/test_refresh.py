@@ -1,4 +1,5 @@
 """Refresh planning, one-record refresh, schedule by urgency and change events (no worker here)."""
+
 import threading
 from datetime import timedelta
 
@@ -10,8 +11,8 @@ from applications.benchmarks.seeding import store_from_dataset
 from applications.coordination import coordinator
 from applications.models import ApplicationEvent, ViberApplication
 from applications.sandbox.dataset import EXAMPLE_REQUEST_NO, MOVING_REQUEST_NO, build_dataset
-from applications.services.refresh import Outcome, application_refresh, refresh_plan_due
 from applications.services.planner import refresh_plan_and_enqueue
+from applications.services.refresh import Outcome, application_refresh, refresh_plan_due
 from applications.tasks import retry_countdown
 from tests.factories import make_application
 
@@ -24,7 +25,8 @@ def _store(*numbers):
 
 def _make_due(*apps):
     ViberApplication.objects.filter(pk__in=[app.pk for app in apps]).update(
-        next_refresh_at=timezone.now() - timedelta(seconds=1))
+        next_refresh_at=timezone.now() - timedelta(seconds=1)
+    )
 
 
 def test_the_planner_leases_only_due_records_and_pushes_them_forward(settings):

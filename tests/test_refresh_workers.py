@@ -3,6 +3,7 @@
 Concurrency is the point here, so nothing runs eagerly: the planner enqueues to Redis and
 separate worker processes (threads pool) call the simulator through the shared limiter.
 """
+
 import time
 
 import pytest
@@ -42,8 +43,13 @@ def test_throttled_refreshes_back_off_and_all_complete(live_cams, worker_env):
     # The gateway allows 4 calls/s but we were told 20: many calls are throttled and retried.
     apps = _seed_due(24)
     live_cams.set_faults(max_qps=4)
-    env = {**worker_env, "CAMS_MAX_QPS": 20, "CAMS_REFRESH_RETRY_BASE_SECONDS": 0.5,
-           "CAMS_REFRESH_RETRY_MAX_SECONDS": 4, "CAMS_REFRESH_MAX_RETRIES": 12}
+    env = {
+        **worker_env,
+        "CAMS_MAX_QPS": 20,
+        "CAMS_REFRESH_RETRY_BASE_SECONDS": 0.5,
+        "CAMS_REFRESH_RETRY_MAX_SECONDS": 4,
+        "CAMS_REFRESH_MAX_RETRIES": 12,
+    }
     started = timezone.now()
     with celery_worker(env, concurrency=6):
         assert refresh_plan_and_enqueue() == len(apps)
@@ -58,8 +64,14 @@ def test_a_worker_killed_mid_batch_loses_no_record_and_duplicates_no_snapshot(li
     initial_hash = {app.pk: app.content_hash for app in apps}
     live_cams.set_faults(latency_ms=300)
     # Messages a dead worker held come back after the visibility timeout; keep it short here.
-    env = {**worker_env, "CAMS_MAX_QPS": 50, "CELERY_VISIBILITY_TIMEOUT": 5, "CAMS_REFRESH_RETRY_MAX_SECONDS": 4,
-           "CELERY_TASK_TIME_LIMIT": 3, "CELERY_TASK_SOFT_TIME_LIMIT": 2}
+    env = {
+        **worker_env,
+        "CAMS_MAX_QPS": 50,
+        "CELERY_VISIBILITY_TIMEOUT": 5,
+        "CAMS_REFRESH_RETRY_MAX_SECONDS": 4,
+        "CELERY_TASK_TIME_LIMIT": 3,
+        "CELERY_TASK_SOFT_TIME_LIMIT": 2,
+    }
     started = timezone.now()
     with celery_worker(env, name="doomed", concurrency=4) as doomed:
         assert refresh_plan_and_enqueue() == len(apps)

@@ -1,4 +1,5 @@
 """Request numbers and customer spaces that would be path-segment tricks are refused clearly."""
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -33,9 +34,15 @@ def test_customer_spaces_follow_the_same_rule(value):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [
-    "/lookup/?request_no=..", "/lookup/?request_no=.", "/applications/.../", "/applications/1/?cust_space_id=..",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/lookup/?request_no=..",
+        "/lookup/?request_no=.",
+        "/applications/.../",
+        "/applications/1/?cust_space_id=..",
+    ],
+)
 def test_pages_answer_a_clear_400_without_calling_cams(client, django_user_model, url, live_cams):
     client.force_login(django_user_model.objects.create_user("viewer-dots"))
     response = client.get(url)

@@ -1,4 +1,5 @@
 """Internal review: statuses, assignment, notes, permissions and the append-only log."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -24,7 +25,12 @@ def test_a_reviewer_sets_a_status_and_the_log_records_before_and_after(reviewer)
     application.refresh_from_db()
     assert application.review_status == "acknowledged"
     assert (entry.actor, entry.actor_name, entry.action, entry.before, entry.after) == (
-        reviewer, "rita", "status", "new", "acknowledged")
+        reviewer,
+        "rita",
+        "status",
+        "new",
+        "acknowledged",
+    )
     assert entry.at is not None
 
 
@@ -50,8 +56,12 @@ def test_resolving_a_rejected_application_needs_a_note(reviewer):
     application = make_application(AuditResult="reject")
     with pytest.raises(ValidationError):
         review_set_status(application=application, status="resolved", actor=reviewer)
-    entry = review_set_status(application=application, status="resolved", actor=reviewer,
-                              note="Customer confirmed they will reapply next quarter")
+    entry = review_set_status(
+        application=application,
+        status="resolved",
+        actor=reviewer,
+        note="Customer confirmed they will reapply next quarter",
+    )
     assert entry.note.startswith("Customer confirmed")
     approved = make_application(RequestNo="777", AuditResult="pass")
     assert review_set_status(application=approved, status="resolved", actor=reviewer) is not None
@@ -82,8 +92,10 @@ def test_notes_are_appended_and_empty_notes_refused(reviewer):
         review_add_note(application=application, actor=reviewer, note="   ")
     review_add_note(application=application, actor=reviewer, note="Called the customer")
     review_add_note(application=application, actor=reviewer, note="They resubmit tomorrow")
-    assert list(application.review_log.values_list("note", flat=True)) == ["They resubmit tomorrow",
-                                                                           "Called the customer"]
+    assert list(application.review_log.values_list("note", flat=True)) == [
+        "They resubmit tomorrow",
+        "Called the customer",
+    ]
 
 
 def test_the_log_cannot_be_edited_or_deleted(reviewer):

@@ -1,5 +1,6 @@
 """Rules written once and followed by every caller: the code table's rejections, the destination-country
 condition, column lengths, the refresh interval, the planner's interval and its lock."""
+
 import copy
 import os
 import subprocess
@@ -66,8 +67,10 @@ def test_resolving_needs_a_note_for_whatever_the_code_table_calls_a_rejection(cu
 
 def test_the_queue_filter_and_the_admin_search_find_the_same_destination_countries():
     def stored(request_no, local, international):
-        return make_application(RequestNo=request_no, audit_record={
-            "MessageDestinationCountry": local, "MessageDestinationInternationalCountry": international}).pk
+        return make_application(
+            RequestNo=request_no,
+            audit_record={"MessageDestinationCountry": local, "MessageDestinationInternationalCountry": international},
+        ).pk
 
     coded = stored("7100000001", ["355|AL"], ["61|es"])
     bare = stored("7100000002", ["49|DE"], ["AL"])  # a bare ISO code, as some responses carry
@@ -85,8 +88,7 @@ def test_stored_text_and_error_codes_are_cut_to_their_model_columns():
     field = ViberApplication._meta.get_field
     assert app.company_english_name == "N" * field("company_english_name").max_length
     assert app.contact_phone == "9" * field("contact_phone").max_length
-    application_record_failure(application=app, error=UpstreamUnavailable("down", code="C" * 500,
-                                                                           request_id="R" * 500))
+    application_record_failure(application=app, error=UpstreamUnavailable("down", code="C" * 500, request_id="R" * 500))
     app.refresh_from_db()
     assert app.last_error_code == "C" * field("last_error_code").max_length
     assert app.last_error_request_id == "R" * field("last_error_request_id").max_length
@@ -115,22 +117,38 @@ def test_a_planner_that_died_holding_its_lock_does_not_block_the_next_beat(setti
 
 
 def _load_settings(tmp_path, **env):
-    code = ("import json, config.settings as s; print(json.dumps({'schedule': "
-            "s.CELERY_BEAT_SCHEDULE['plan-due-refreshes']['schedule'], "
-            "'expires': s.CELERY_BEAT_SCHEDULE['plan-due-refreshes']['options']['expires'], "
-            "'interval': s.CAMS_PLANNER_INTERVAL_SECONDS}))")
-    clean = {key: value for key, value in os.environ.items()
-             if not key.startswith(("DJANGO_", "CAMS_", "VIBER_REVIEW_", "CELERY_"))}
-    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
-                            env={**clean, "VIBER_REVIEW_VAR_DIR": str(tmp_path / "var"), **env})
+    code = (
+        "import json, config.settings as s; print(json.dumps({'schedule': "
+        "s.CELERY_BEAT_SCHEDULE['plan-due-refreshes']['schedule'], "
+        "'expires': s.CELERY_BEAT_SCHEDULE['plan-due-refreshes']['options']['expires'], "
+        "'interval': s.CAMS_PLANNER_INTERVAL_SECONDS}))"
+    )
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "CAMS_", "VIBER_REVIEW_", "CELERY_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, "VIBER_REVIEW_VAR_DIR": str(tmp_path / "var"), **env},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 def test_production_settings_create_no_directories_and_read_the_planner_interval_once(tmp_path):
-    output = _load_settings(tmp_path, DJANGO_ENV="production", DJANGO_SECRET_KEY="k" * 50,
-                            DJANGO_ALLOWED_HOSTS="example.org", REDIS_URL="redis://127.0.0.1:6379/3",
-                            CAMS_PLANNER_INTERVAL_SECONDS="120")
+    output = _load_settings(
+        tmp_path,
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        CAMS_PLANNER_INTERVAL_SECONDS="120",
+    )
     assert '"schedule": 120.0, "expires": 120.0, "interval": 120.0' in output
     assert not (tmp_path / "var").exists()
 
@@ -138,5 +156,7 @@ def test_production_settings_create_no_directories_and_read_the_planner_interval
 def test_local_settings_make_their_state_directory(tmp_path):
     _load_settings(tmp_path, DJANGO_ENV="local")
     assert (tmp_path / "var" / "secret_key").exists()
-    assert django_settings.CAMS_PLANNER_INTERVAL_SECONDS == django_settings.CELERY_BEAT_SCHEDULE[
-        "plan-due-refreshes"]["schedule"]
+    assert (
+        django_settings.CAMS_PLANNER_INTERVAL_SECONDS
+        == django_settings.CELERY_BEAT_SCHEDULE["plan-due-refreshes"]["schedule"]
+    )

@@ -1,4 +1,5 @@
 """The seeding command: N realistic rows, fast, shaped like what the store writes."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,9 +23,20 @@ def test_seed_applications_loads_the_requested_number_of_rows(capsys):
 def test_seeded_rows_fill_every_searched_column_and_the_json_documents():
     call_command("seed_applications", 40, verbosity=0)
     for app in ViberApplication.objects.all():
-        for column in ("request_no", "company_legal_name", "company_english_name", "business_account_name",
-                       "business_license_number", "contact_name", "contact_email", "contact_phone", "industry",
-                       "state", "audit_result", "request_type"):
+        for column in (
+            "request_no",
+            "company_legal_name",
+            "company_english_name",
+            "business_account_name",
+            "business_license_number",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "industry",
+            "state",
+            "audit_result",
+            "request_type",
+        ):
             assert getattr(app, column), column
         assert app.gmt_create and app.fetched_at and app.review_status in ReviewStatus.values
         assert app.audit_record["CompanyLegalName"] == app.company_legal_name

@@ -1,4 +1,5 @@
 """The CAMS simulator as the official SDK sees it over loopback, its control endpoints and its command."""
+
 import json
 import subprocess
 import sys
@@ -68,7 +69,9 @@ def test_it_requires_a_request_number(cams_sdk_client, viber_client_error):
 
 def test_the_control_endpoints_report_and_configure(cams_simulator, signed_call):
     def call(method, path):
-        request = urllib.request.Request(f"{cams_simulator.url}{path}", method=method, data=b"" if method == "POST" else None)
+        request = urllib.request.Request(
+            f"{cams_simulator.url}{path}", method=method, data=b"" if method == "POST" else None
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())
 
@@ -83,8 +86,12 @@ def test_the_control_endpoints_report_and_configure(cams_simulator, signed_call)
 
 def test_the_command_prints_where_it_listens_and_never_the_secret():
     manage = Path(settings.BASE_DIR) / "manage.py"
-    process = subprocess.Popen([sys.executable, str(manage), "cams_simulator", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(manage), "cams_simulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = process.stdout.readline()
     finally:

@@ -1,4 +1,5 @@
 """The simulator's data set: its vocabulary, determinism, documented records, and how records evolve."""
+
 import unicodedata
 
 from django.conf import settings
@@ -29,7 +30,11 @@ def test_the_data_set_covers_the_vocabulary():
     assert any(not r["AuditRecord"].get("WebAddress", "x") for r in records)  # empty
     assert any("WebAddress" not in r["AuditRecord"] for r in records)  # missing
     assert any(e.startswith("[") for r in records for e in r["AuditRecord"].get("MessageDestinationCountry", []))
-    assert any("|" in e and not e.startswith("[") for r in records for e in r["AuditRecord"].get("MessageDestinationCountry", []))
+    assert any(
+        "|" in e and not e.startswith("[")
+        for r in records
+        for e in r["AuditRecord"].get("MessageDestinationCountry", [])
+    )
 
 
 def test_the_data_set_is_deterministic():
@@ -46,6 +51,13 @@ def test_the_hostile_and_sample_records_are_where_documented():
     samples = ds.sample_request_numbers()
     assert {ds.EXAMPLE_REQUEST_NO, ds.HOSTILE_REQUEST_NO} <= set(samples)
     assert all(ds.get_record(number) for number in samples)
+
+
+def test_the_home_page_offers_the_simulators_own_samples():
+    """The settings default mirrors the data set (the app never imports the simulator)."""
+    from django.conf import settings
+
+    assert list(settings.SIMULATOR_SAMPLE_REQUEST_NOS) == ds.sample_request_numbers()
 
 
 def test_a_moving_record_advances_with_time():

@@ -1,4 +1,5 @@
 """The simulator's injected faults (latency, errors, throttling, malformed bodies) as the SDK meets them."""
+
 import time
 
 import pytest

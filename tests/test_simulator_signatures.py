@@ -1,5 +1,6 @@
 """Signatures: the simulator checks the SDK's and our own signer's requests, and the verifier
 agrees with the SDK on the wire (odd characters, replays, stale dates, tampering)."""
+
 import hashlib
 import threading
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,12 @@ import pytest
 
 from applications.sandbox import dataset as ds
 from applications.sandbox.signature import (
-    NonceCache, SignatureError, Verifier, canonical_query_string, headers_from_message, sign_headers,
+    NonceCache,
+    SignatureError,
+    Verifier,
+    canonical_query_string,
+    headers_from_message,
+    sign_headers,
 )
 
 ODD_REQUEST_NO = "R 1~x/é*+"
@@ -30,8 +36,14 @@ def test_it_accepts_our_own_signature(cams_simulator, signed_call):
 
 def test_it_rejects_a_replayed_nonce(cams_simulator, signed_call):
     query = {"RequestNo": ds.EXAMPLE_REQUEST_NO}
-    headers = sign_headers(access_key_id=cams_simulator.access_key_id, access_key_secret=cams_simulator.access_key_secret,
-                           host=cams_simulator.endpoint, action="GetViberByRequestNo", version="2020-06-06", query=query)
+    headers = sign_headers(
+        access_key_id=cams_simulator.access_key_id,
+        access_key_secret=cams_simulator.access_key_secret,
+        host=cams_simulator.endpoint,
+        action="GetViberByRequestNo",
+        version="2020-06-06",
+        query=query,
+    )
     assert signed_call(cams_simulator, query, headers=dict(headers)).status == 200
     replay = signed_call(cams_simulator, query, headers=dict(headers))
     assert (replay.status, replay.json()["Code"]) == (400, "SignatureNonceUsed")
@@ -46,16 +58,26 @@ def test_it_rejects_a_stale_date(cams_simulator, signed_call):
 
 
 def test_it_rejects_a_tampered_query(cams_simulator, signed_call):
-    headers = sign_headers(access_key_id=cams_simulator.access_key_id, access_key_secret=cams_simulator.access_key_secret,
-                           host=cams_simulator.endpoint, action="GetViberByRequestNo", version="2020-06-06",
-                           query={"RequestNo": "1"})
+    headers = sign_headers(
+        access_key_id=cams_simulator.access_key_id,
+        access_key_secret=cams_simulator.access_key_secret,
+        host=cams_simulator.endpoint,
+        action="GetViberByRequestNo",
+        version="2020-06-06",
+        query={"RequestNo": "1"},
+    )
     reply = signed_call(cams_simulator, {"RequestNo": ds.EXAMPLE_REQUEST_NO}, headers=headers)
     assert (reply.status, reply.json()["Code"]) == (400, "SignatureDoesNotMatch")
 
 
 def test_it_requires_the_date_and_nonce_to_be_signed(cams_simulator, signed_call):
-    headers = sign_headers(access_key_id=cams_simulator.access_key_id, access_key_secret=cams_simulator.access_key_secret,
-                           host=cams_simulator.endpoint, action="GetViberByRequestNo", version="2020-06-06")
+    headers = sign_headers(
+        access_key_id=cams_simulator.access_key_id,
+        access_key_secret=cams_simulator.access_key_secret,
+        host=cams_simulator.endpoint,
+        action="GetViberByRequestNo",
+        version="2020-06-06",
+    )
     headers["authorization"] = headers["authorization"].replace("x-acs-signature-nonce;", "")
     reply = signed_call(cams_simulator, headers=headers)
     assert reply.json()["Code"] == "IncompleteSignature"
@@ -101,8 +123,15 @@ def sdk_request(viber_get, cams_client_factory):
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Recorder.captured.clear()
-    handle = type("H", (), {"endpoint": f"127.0.0.1:{server.server_address[1]}",
-                            "access_key_id": "AKID-capture", "access_key_secret": "s3cr3t"})()
+    handle = type(
+        "H",
+        (),
+        {
+            "endpoint": f"127.0.0.1:{server.server_address[1]}",
+            "access_key_id": "AKID-capture",
+            "access_key_secret": "s3cr3t",
+        },
+    )()
     viber_get(cams_client_factory(handle), request_no=ODD_REQUEST_NO, cust_space_id=ODD_SPACE)
     server.shutdown()
     server.server_close()

@@ -1,5 +1,6 @@
 """The simulator refuses what the gateway's ACS3-HMAC-SHA256 rules refuse: unsigned x-acs-* or
 content-type headers that are present, and a host that does not name the endpoint."""
+
 import pytest
 
 from applications.sandbox import dataset as ds
@@ -12,8 +13,14 @@ GATEWAY_ERROR_KEYS = {"RequestId", "HostId", "Code", "Message", "Recommend"}
 
 def signed(handle, **options):
     options.setdefault("host", handle.endpoint)
-    return sign_headers(access_key_id=handle.access_key_id, access_key_secret=handle.access_key_secret,
-                        action="GetViberByRequestNo", version="2020-06-06", query=QUERY, **options)
+    return sign_headers(
+        access_key_id=handle.access_key_id,
+        access_key_secret=handle.access_key_secret,
+        action="GetViberByRequestNo",
+        version="2020-06-06",
+        query=QUERY,
+        **options,
+    )
 
 
 def refused(reply, code):
@@ -27,7 +34,8 @@ def test_the_sdk_still_gets_through(cams_sdk_client, cams_simulator):
     from alibabacloud_cams20200606 import models as cams_models
 
     response = cams_sdk_client.get_viber_by_request_no(
-        cams_models.GetViberByRequestNoRequest(request_no=ds.EXAMPLE_REQUEST_NO))
+        cams_models.GetViberByRequestNoRequest(request_no=ds.EXAMPLE_REQUEST_NO)
+    )
     assert response.body.code == "OK"
     assert cams_simulator.stats()["auth_failures"] == 0
 
@@ -86,11 +94,20 @@ def test_a_refused_request_does_not_burn_its_nonce(signed_call, cams_simulator):
     assert signed_call(cams_simulator, QUERY, headers=headers).status == 200
 
 
-@pytest.mark.parametrize("host, accepted", [
-    ("127.0.0.1:8765", True), ("LOCALHOST:8765", True), ("[::1]:8765", True),
-    ("127.0.0.1:8766", False), ("10.0.0.1:8765", False), ("127.0.0.1", False),
-    ("http://127.0.0.1:8765", False), ("127.0.0.1:8765/x", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "host, accepted",
+    [
+        ("127.0.0.1:8765", True),
+        ("LOCALHOST:8765", True),
+        ("[::1]:8765", True),
+        ("127.0.0.1:8766", False),
+        ("10.0.0.1:8765", False),
+        ("127.0.0.1", False),
+        ("http://127.0.0.1:8765", False),
+        ("127.0.0.1:8765/x", False),
+        ("", False),
+    ],
+)
 def test_a_loopback_endpoint_answers_to_its_own_names(host, accepted):
     assert (host in endpoint_for("127.0.0.1", 8765)) is accepted
 
@@ -114,8 +131,9 @@ def test_the_verifier_refuses_a_repeated_host_header():
 
 
 def test_a_header_listed_as_signed_must_be_present():
-    headers = sign_headers(access_key_id="k", access_key_secret="s", host="h:1", action="A", version="V",
-                           extra_headers={"x-custom": "1"})
+    headers = sign_headers(
+        access_key_id="k", access_key_secret="s", host="h:1", action="A", version="V", extra_headers={"x-custom": "1"}
+    )
     wire = {name: [value] for name, value in headers.items() if name != "x-custom"}
     with pytest.raises(SignatureError) as caught:
         Verifier({"k": "s"}).verify("POST", "/", "", wire, b"")

@@ -1,4 +1,5 @@
 """Changelist actions: thin wrappers over the services (refresh queue, CSV export, review assignment)."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -13,8 +14,12 @@ MAX_SELECTION = 500
 def _too_many(modeladmin, request, queryset, verb):
     ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_SELECTION + 1])
     if len(ids) > MAX_SELECTION:
-        modeladmin.message_user(request, f"Select at most {MAX_SELECTION} applications to {verb} at once "
-                                         "(narrow the list with the search or the filters).", messages.ERROR)
+        modeladmin.message_user(
+            request,
+            f"Select at most {MAX_SELECTION} applications to {verb} at once "
+            "(narrow the list with the search or the filters).",
+            messages.ERROR,
+        )
         return None
     return ids
 
@@ -26,8 +31,9 @@ def refresh_selected(modeladmin, request, queryset):
     if ids is None:
         return None
     queued = applications_refresh_enqueue(application_ids=ids)
-    modeladmin.message_user(request, f"Queued {queued} refresh(es); the list shows new data once they ran.",
-                            messages.SUCCESS)
+    modeladmin.message_user(
+        request, f"Queued {queued} refresh(es); the list shows new data once they ran.", messages.SUCCESS
+    )
     return None
 
 
@@ -55,8 +61,9 @@ def assign_action(assignee):
             modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
         target = f"to {assignee.get_username()}" if assignee else "(unassigned)"
-        modeladmin.message_user(request, f"{changed} application(s) assigned {target}; "
-                                         f"{len(ids) - changed} already were.", messages.SUCCESS)
+        modeladmin.message_user(
+            request, f"{changed} application(s) assigned {target}; {len(ids) - changed} already were.", messages.SUCCESS
+        )
         return None
 
     name = f"assign_to_{assignee.pk}" if assignee else "unassign"

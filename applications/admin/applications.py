@@ -4,6 +4,7 @@ What keeps it fast (see ``search``, ``filters``, ``pagination`` and migration 00
 index-friendly search lookups, filters whose choices never scan the table, and no full
 ``COUNT(*)`` (``show_full_result_count = False`` plus an estimating paginator).
 """
+
 from django.contrib import admin
 from django.contrib.admin.options import Action, ActionLocation
 from django.db import connections
@@ -32,9 +33,20 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 @admin.register(ViberApplication)
 class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("request_no", "company_legal_name", "company_english_name", "business_account_name",
-                    "state_display", "audit_result_display", "request_type", "industry", "review_status",
-                    "assignee", "gmt_create", "fetched_at")
+    list_display = (
+        "request_no",
+        "company_legal_name",
+        "company_english_name",
+        "business_account_name",
+        "state_display",
+        "audit_result_display",
+        "request_type",
+        "industry",
+        "review_status",
+        "assignee",
+        "gmt_create",
+        "fetched_at",
+    )
     list_display_links = ("request_no",)
     list_select_related = ("assignee",)
     search_fields = search.SEARCH_FIELDS
@@ -84,8 +96,13 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if available and action_location == ActionLocation.CHANGE_LIST and can_review(request.user):
             for assignee in [None, *request_reviewers(request)[:MAX_ASSIGN_ACTIONS]]:
                 func, name, description = actions.assign_action(assignee)
-                available[name] = Action(func=func, name=name, description=description,
-                                         plural_description=description, locations=[action_location])
+                available[name] = Action(
+                    func=func,
+                    name=name,
+                    description=description,
+                    plural_description=description,
+                    locations=[action_location],
+                )
         return available
 
     @admin.display(description="State", ordering="state")

@@ -5,10 +5,9 @@ over the whole table on every changelist view. ``DistinctValuesFilter`` reads th
 values of an indexed column with a "loose index scan" on PostgreSQL (a recursive query that
 jumps from one value to the next in the btree: one index probe per distinct value).
 """
+
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Q
 
 from .. import codes
 from ..permissions import reviewers
@@ -22,8 +21,7 @@ def distinct_values(queryset, column: str, limit: int = MAX_CHOICES) -> list[str
     model = queryset.model
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        return list(queryset.model._default_manager.order_by(column).values_list(column, flat=True)
-                    .distinct()[:limit])
+        return list(queryset.model._default_manager.order_by(column).values_list(column, flat=True).distinct()[:limit])
     table, col = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
     sql = f"""
         WITH RECURSIVE loose(value) AS (

@@ -1,4 +1,5 @@
 """Read-only admin pieces: snapshots, state-change events and the review log."""
+
 from django.contrib import admin
 from django.db.models import Q
 
@@ -63,4 +64,5 @@ class ApplicationSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
         for term in search_terms(search_term):
             queryset = queryset.filter(Q(application__request_no__startswith=term) | Q(request_id=term))
         return queryset, False
+
     readonly_fields = [field.name for field in ApplicationSnapshot._meta.fields]

@@ -15,6 +15,7 @@ itself. Here:
 So the number shown is exact for small results and "about" for large ones: fine for paging,
 which is all the changelist uses it for.
 """
+
 import json
 
 from django.core.paginator import Paginator

@@ -16,6 +16,7 @@ as in Django's own admin search):
 Terms shorter than three characters have no trigram, so they fall back to scanning (the order
 index then still returns the first page quickly for common fragments).
 """
+
 from functools import lru_cache
 
 import pycountry
@@ -26,12 +27,21 @@ from ..cams.fields import DESTINATION_FIELDS
 from ..selectors.countries import destination_country_q
 
 PREFIX_FIELDS = ("request_no",)
-CONTAINS_FIELDS = ("company_legal_name", "company_english_name", "business_account_name",
-                   "business_license_number", "contact_name", "contact_email", "contact_phone")
+CONTAINS_FIELDS = (
+    "company_legal_name",
+    "company_english_name",
+    "business_account_name",
+    "business_license_number",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
 # What the search box shows in the admin (and what the stock ModelAdmin of the benchmark uses).
 SEARCH_FIELDS = ("^request_no", *CONTAINS_FIELDS, *(f"audit_record__{key}" for key in DESTINATION_FIELDS))
-HELP_TEXT = ("Request number (exact or its start); part of a company or business account name, licence number, "
-             "contact name, e-mail or phone; or a destination country (code or name). Several words: all must match.")
+HELP_TEXT = (
+    "Request number (exact or its start); part of a company or business account name, licence number, "
+    "contact name, e-mail or phone; or a destination country (code or name). Several words: all must match."
+)
 
 
 def search_terms(search_term: str) -> list[str]:
@@ -58,9 +68,12 @@ def country_code(term: str) -> str:
         return ""
     # "Russia" for "Russian Federation": the start of exactly one country's name.
     prefix = term.casefold()
-    starts = {country.alpha_2 for country in pycountry.countries
-              for name in (country.name, getattr(country, "common_name", ""), getattr(country, "official_name", ""))
-              if name and name.casefold().startswith(prefix)}
+    starts = {
+        country.alpha_2
+        for country in pycountry.countries
+        for name in (country.name, getattr(country, "common_name", ""), getattr(country, "official_name", ""))
+        if name and name.casefold().startswith(prefix)
+    }
     return starts.pop() if len(starts) == 1 else ""
 
 

@@ -5,6 +5,7 @@ server's whole time for the page: middleware, queries, template. The stock admin
 inside a transaction in which the search indexes (``app_search_*``, migration 0003) are
 dropped; the transaction is rolled back afterwards, so the indexes are back when it ends.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -20,8 +21,11 @@ OPTIMISED_URL = "/admin/applications/viberapplication/"
 STOCK_URL = "/stock-admin/applications/viberapplication/"
 STOCK_URLCONF = "applications.benchmarks.stock_admin"
 SEARCH_INDEX_PREFIX = "app_search_"
-FULL_COUNT = re.compile(r"SELECT COUNT\(\*\) AS \"__count\" FROM \"applications_viberapplication\"(?! *\) subquery)"
-                        r"(?!.*LIMIT)", re.S)
+FULL_COUNT = re.compile(
+    r"SELECT COUNT\(\*\) AS \"__count\" FROM \"applications_viberapplication\"(?! *\) subquery)"
+    r"(?!.*LIMIT)",
+    re.S,
+)
 
 
 @dataclass
@@ -57,7 +61,7 @@ def pick_cases() -> list[Case]:
     fragment = brand[1:7] if len(brand) > 6 else brand  # inside the name, not its start
     email = row.contact_email
     at = email.index("@")
-    email_fragment = email[at - 3: at + 9]  # "…ssi@kalotel…": crosses the "@"
+    email_fragment = email[at - 3 : at + 9]  # "…ssi@kalotel…": crosses the "@"
     return [
         Case(f"company name fragment {fragment!r}", {"q": fragment}),
         Case(f"e-mail fragment {email_fragment!r}", {"q": email_fragment}),
@@ -68,7 +72,8 @@ def pick_cases() -> list[Case]:
 
 def bench_client() -> Client:
     user, _ = get_user_model()._default_manager.get_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
     client = Client()
     client.force_login(user)
     return client
@@ -92,16 +97,19 @@ def _measure(client, url, query, repeat):
 
 def _drop_search_indexes():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
-                       [ViberApplication._meta.db_table, SEARCH_INDEX_PREFIX + "%"])
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
+            [ViberApplication._meta.db_table, SEARCH_INDEX_PREFIX + "%"],
+        )
         names = [name for (name,) in cursor.fetchall()]
         for name in names:
             cursor.execute(f'DROP INDEX "{name}"')
     return names
 
 
-def run(cases: list[Case], *, repeat: int, client: Client | None = None,
-        stock_with_indexes: bool = False) -> tuple[list[Result], list[str]]:
+def run(
+    cases: list[Case], *, repeat: int, client: Client | None = None, stock_with_indexes: bool = False
+) -> tuple[list[Result], list[str]]:
     """Optimised admin, then stock admin without the search indexes (and, if asked, with them)."""
     try:
         setup_test_environment()  # the test client then records the response's context
@@ -127,15 +135,24 @@ def run(cases: list[Case], *, repeat: int, client: Client | None = None,
     results = []
     for case in cases:
         (opt_stats, opt_rows, opt_queries), (stock_stats, stock_rows, stock_queries) = (
-            optimised[case.label], stock[case.label])
+            optimised[case.label],
+            stock[case.label],
+        )
         slowest = max(opt_queries, key=lambda q: float(q["time"]))
-        results.append(Result(
-            case=case, optimised=opt_stats, stock=stock_stats, optimised_rows=opt_rows, stock_rows=stock_rows,
-            optimised_queries=len(opt_queries),
-            optimised_full_counts=sum(bool(FULL_COUNT.search(q["sql"])) for q in opt_queries),
-            stock_full_counts=sum(bool(FULL_COUNT.search(q["sql"])) for q in stock_queries),
-            slowest_sql=slowest["sql"], stock_indexed=stock_indexed.get(case.label),
-        ))
+        results.append(
+            Result(
+                case=case,
+                optimised=opt_stats,
+                stock=stock_stats,
+                optimised_rows=opt_rows,
+                stock_rows=stock_rows,
+                optimised_queries=len(opt_queries),
+                optimised_full_counts=sum(bool(FULL_COUNT.search(q["sql"])) for q in opt_queries),
+                stock_full_counts=sum(bool(FULL_COUNT.search(q["sql"])) for q in stock_queries),
+                slowest_sql=slowest["sql"],
+                stock_indexed=stock_indexed.get(case.label),
+            )
+        )
     return results, hidden
 
 

@@ -7,6 +7,7 @@ would read them: an exact COUNT, a GROUP BY counting ``id`` (heap visits) on eve
 rows (every column, the JSON documents included) with LIMIT/OFFSET, and the assignee of each
 row fetched on access (N+1).
 """
+
 from django.db.models import Count
 
 from applications.selectors.queue import PAGE_SIZE, queue_filter, queue_order
@@ -19,7 +20,7 @@ def naive_page(*, filters: dict, user=None, sort: str | None = None, page: int =
     pages = max(1, -(-total // PAGE_SIZE))
     number = max(1, min(page, pages))
     ordered, _ = queue_order(qs, sort)
-    rows = list(ordered[(number - 1) * PAGE_SIZE:number * PAGE_SIZE])
+    rows = list(ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     for row in rows:
         row.assignee  # noqa: B018 - the per-row query the table would make
     return rows

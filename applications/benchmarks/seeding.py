@@ -4,12 +4,12 @@
 parser, the hash, one transaction each): few rows, exactly as a lookup would leave them.
 
 ``seed_applications`` (behind the ``seed_applications`` command, ``bench_queue`` and
-``bench_admin_search``): N generated rows, fast. The rows look like what ``application_store`` writes (same columns, ``audit_record`` as the
-parser normalises it, ``document`` with the same keys and destination objects), but they are
-built directly, without the parser, the hash or one transaction per row: that is what makes a
-million rows take minutes instead of hours. Names are assembled from syllables so that a
-fragment of a company name selects a handful of rows, as it would in production, instead of
-a twentieth of the table.
+``bench_admin_search``): N generated rows, fast. The rows look like what ``application_store``
+writes (same columns, ``audit_record`` as the parser normalises it, ``document`` with the same keys
+and destination objects), but they are built directly, without the parser, the hash or one
+transaction per row: that is what makes a million rows take minutes instead of hours. Names are
+assembled from syllables so that a fragment of a company name selects a handful of rows, as it would
+in production, instead of a twentieth of the table.
 
 PostgreSQL: ``COPY ... FROM STDIN`` through psycopg 3, with the table's secondary indexes
 dropped for a large load and rebuilt afterwards (two builders in parallel), then ``ANALYZE``.
@@ -20,6 +20,7 @@ over the two years before the seed's day, so "last 30 days" metrics have rows to
 Left at their defaults: ``raw_response`` (``{}``, the detail page falls back to the document),
 the assignee, snapshots and events (none).
 """
+
 import json
 import random
 import time
@@ -37,23 +38,122 @@ from ..sandbox import dataset
 from ..services.store import application_store
 
 REQUEST_NO_BASE = 2_000_000_000
-SPACES = ("",) * 6 + dataset.CUST_SPACE_IDS + tuple(f"cs-{n:08x}" for n in range(0x5eed0000, 0x5eed0000 + 24))
-_SYLLABLES = ("ka", "lo", "mir", "ta", "ven", "dor", "sa", "ri", "nel", "bo", "gra", "tu", "mes", "fi", "zan",
-              "ko", "lum", "pe", "ra", "vis", "an", "tel", "mo", "qui", "ber", "do", "xa", "lin", "sor", "ne")
-_TRADES = ("Logistics", "Telecom", "Foods", "Travel", "Medical", "Bank", "Retail", "Media", "Trading", "Services",
-           "Holding", "Technology", "Catering", "Pharma", "Energy", "Motors", "Insurance", "Fashion")
-_FORMS = {"latin": ("GmbH", "S.A.", "Ltd", "S.r.l.", "Sp. z o.o.", "SARL", "Sh.p.k.", "B.V.", "AG", "Inc."),
-          "cyrillic": ("ООО", "АО", "ТОВ", "ЕООД"), "chinese": ("有限公司", "股份有限公司"),
-          "arabic": ("شركة", "مؤسسة", "مجموعة")}
-_FIRST = ("Maria", "Anna", "Jonas", "Luca", "Ivan", "Olga", "Wei", "Fang", "Omar", "Fatima", "Piotr", "Elena",
-          "Sofia", "Ahmed", "Chen", "Marta", "Dmitri", "Lea", "Noah", "Yusuf", "Ines", "Tomás", "Hana", "Karim")
-_LAST = ("Rossi", "Müller", "Kowalski", "Petrov", "Smirnova", "Wang", "Li", "Haddad", "Nasser", "García",
-         "Novak", "Horvat", "Dubois", "Schmidt", "Zhang", "Rahman", "Ionescu", "Popescu", "Silva", "Khan")
+SPACES = ("",) * 6 + dataset.CUST_SPACE_IDS + tuple(f"cs-{n:08x}" for n in range(0x5EED0000, 0x5EED0000 + 24))
+_SYLLABLES = (
+    "ka",
+    "lo",
+    "mir",
+    "ta",
+    "ven",
+    "dor",
+    "sa",
+    "ri",
+    "nel",
+    "bo",
+    "gra",
+    "tu",
+    "mes",
+    "fi",
+    "zan",
+    "ko",
+    "lum",
+    "pe",
+    "ra",
+    "vis",
+    "an",
+    "tel",
+    "mo",
+    "qui",
+    "ber",
+    "do",
+    "xa",
+    "lin",
+    "sor",
+    "ne",
+)
+_TRADES = (
+    "Logistics",
+    "Telecom",
+    "Foods",
+    "Travel",
+    "Medical",
+    "Bank",
+    "Retail",
+    "Media",
+    "Trading",
+    "Services",
+    "Holding",
+    "Technology",
+    "Catering",
+    "Pharma",
+    "Energy",
+    "Motors",
+    "Insurance",
+    "Fashion",
+)
+_FORMS = {
+    "latin": ("GmbH", "S.A.", "Ltd", "S.r.l.", "Sp. z o.o.", "SARL", "Sh.p.k.", "B.V.", "AG", "Inc."),
+    "cyrillic": ("ООО", "АО", "ТОВ", "ЕООД"),
+    "chinese": ("有限公司", "股份有限公司"),
+    "arabic": ("شركة", "مؤسسة", "مجموعة"),
+}
+_FIRST = (
+    "Maria",
+    "Anna",
+    "Jonas",
+    "Luca",
+    "Ivan",
+    "Olga",
+    "Wei",
+    "Fang",
+    "Omar",
+    "Fatima",
+    "Piotr",
+    "Elena",
+    "Sofia",
+    "Ahmed",
+    "Chen",
+    "Marta",
+    "Dmitri",
+    "Lea",
+    "Noah",
+    "Yusuf",
+    "Ines",
+    "Tomás",
+    "Hana",
+    "Karim",
+)
+_LAST = (
+    "Rossi",
+    "Müller",
+    "Kowalski",
+    "Petrov",
+    "Smirnova",
+    "Wang",
+    "Li",
+    "Haddad",
+    "Nasser",
+    "García",
+    "Novak",
+    "Horvat",
+    "Dubois",
+    "Schmidt",
+    "Zhang",
+    "Rahman",
+    "Ionescu",
+    "Popescu",
+    "Silva",
+    "Khan",
+)
 _CYRILLIC = str.maketrans("abdefgiklmnoprstuvz", "абдефгиклмнопрстувз")
 _TWO_YEARS_S = 2 * 365 * 86_400
 # Most applications were never touched by a reviewer; the rest spread over the other statuses.
-_REVIEW_STATUSES = tuple(status.value for status in (ReviewStatus.NEW,) * 14 + (
-    ReviewStatus.ACKNOWLEDGED, ReviewStatus.FOLLOWING_UP, ReviewStatus.ESCALATED) + (ReviewStatus.RESOLVED,) * 3)
+_REVIEW_STATUSES = tuple(
+    status.value
+    for status in (ReviewStatus.NEW,) * 14
+    + (ReviewStatus.ACKNOWLEDGED, ReviewStatus.FOLLOWING_UP, ReviewStatus.ESCALATED)
+    + (ReviewStatus.RESOLVED,) * 3
+)
 
 
 def store_from_dataset(dataset, request_numbers, *, seen_at=None) -> list:
@@ -82,8 +182,10 @@ def _brand(rng):
 def _destinations(rng):
     picked = rng.sample(dataset.COUNTRIES, rng.choice((0, 1, 1, 2, 2, 3, 4)))
     raw = [f"{dial}|{iso}" for dial, iso in picked]
-    parsed = [{"raw": entry, "dial_code": dial, "iso": iso, "name": _country(iso)}
-              for entry, (dial, iso) in zip(raw, picked)]
+    parsed = [
+        {"raw": entry, "dial_code": dial, "iso": iso, "name": _country(iso)}
+        for entry, (dial, iso) in zip(raw, picked, strict=True)
+    ]
     return raw, parsed
 
 
@@ -122,8 +224,13 @@ def generate_row(rng: random.Random, index: int, *, until: datetime | None = Non
     email = f"{first.lower()}.{last.lower()}@{domain}".encode("ascii", "ignore").decode()
     dial = rng.choice(dataset.COUNTRIES)[0]
     phone = f"{'+' if rng.random() < 0.5 else ''}{dial}{rng.randrange(10**8, 10**10)}"
-    licence = rng.choice((str(rng.randrange(10**10, 10**12)), f"HRB-{rng.randrange(10**4, 10**6)}",
-                          f"{rng.randrange(10, 99)}-{rng.randrange(10**5, 10**7)}"))
+    licence = rng.choice(
+        (
+            str(rng.randrange(10**10, 10**12)),
+            f"HRB-{rng.randrange(10**4, 10**6)}",
+            f"{rng.randrange(10, 99)}-{rng.randrange(10**5, 10**7)}",
+        )
+    )
     industry = rng.choice(dataset.INDUSTRIES)
     request_type = rng.choice(dataset.REQUEST_TYPES)
     created = until - timedelta(seconds=rng.randrange(_TWO_YEARS_S))
@@ -136,36 +243,84 @@ def generate_row(rng: random.Random, index: int, *, until: datetime | None = Non
     telephones = [{"CompanyTelTitle": "Support", "CompanyTelNumber": f"+{dial} {rng.randrange(10**7, 10**9)}"}]
     addresses = [{"CompanyAddressTitle": "Headquarters", "CompanyAddress": f"{rng.randint(1, 250)} {brand} Street"}]
     audit_record = {
-        "CompanyLegalName": legal, "CompanyEnglishName": english, "BusinessAccountName": account,
-        "BusinessLicenseRegistrationNumber": licence, "IndustryInvolved": industry,
-        "ContactName": contact_name, "ContactEmail": email, "ContactPhone": phone,
-        "MessageDestinationCountry": local_raw, "MessageDestinationInternationalCountry": international_raw,
-        "CompanyAddress": addresses, "CompanyTel": telephones, "WebAddress": f"https://www.{domain}",
-        "MessageSessionName": account, "AgeLimit": rng.choice(("eighteenUp", "unlimited")),
+        "CompanyLegalName": legal,
+        "CompanyEnglishName": english,
+        "BusinessAccountName": account,
+        "BusinessLicenseRegistrationNumber": licence,
+        "IndustryInvolved": industry,
+        "ContactName": contact_name,
+        "ContactEmail": email,
+        "ContactPhone": phone,
+        "MessageDestinationCountry": local_raw,
+        "MessageDestinationInternationalCountry": international_raw,
+        "CompanyAddress": addresses,
+        "CompanyTel": telephones,
+        "WebAddress": f"https://www.{domain}",
+        "MessageSessionName": account,
+        "AgeLimit": rng.choice(("eighteenUp", "unlimited")),
         "Logo": [f"https://static.example.com/logos/{request_no}.png"],
     }
     document = {
-        "request_no": request_no, "upstream_id": str(index), "state": state, "audit_result": audit,
-        "request_type": request_type, "reason": reason, "creator": "11", "modifier": "",
-        "maap_service_no": maap, "subscriber_code": str(rng.randrange(100000, 999999)),
-        "gmt_create": created.isoformat(), "audit_time": modified.isoformat() if audited else None,
-        "gmt_modified": modified.isoformat(), "company_legal_name": legal, "company_english_name": english,
-        "business_account_name": account, "business_license_number": licence, "industry": industry,
-        "contact_name": contact_name, "contact_email": email, "contact_phone": phone,
-        "logos": audit_record["Logo"], "destinations_local": local, "destinations_international": international,
-        "addresses": addresses, "telephones": telephones, "audit_record": audit_record, "extra": {},
+        "request_no": request_no,
+        "upstream_id": str(index),
+        "state": state,
+        "audit_result": audit,
+        "request_type": request_type,
+        "reason": reason,
+        "creator": "11",
+        "modifier": "",
+        "maap_service_no": maap,
+        "subscriber_code": str(rng.randrange(100000, 999999)),
+        "gmt_create": created.isoformat(),
+        "audit_time": modified.isoformat() if audited else None,
+        "gmt_modified": modified.isoformat(),
+        "company_legal_name": legal,
+        "company_english_name": english,
+        "business_account_name": account,
+        "business_license_number": licence,
+        "industry": industry,
+        "contact_name": contact_name,
+        "contact_email": email,
+        "contact_phone": phone,
+        "logos": audit_record["Logo"],
+        "destinations_local": local,
+        "destinations_international": international,
+        "addresses": addresses,
+        "telephones": telephones,
+        "audit_record": audit_record,
+        "extra": {},
         "content_hash": "",
     }
     return {
-        "cust_space_id": rng.choice(SPACES), "request_no": request_no, "upstream_id": str(index),
-        "state": state, "audit_result": audit, "request_type": request_type, "reason": reason,
-        "company_legal_name": legal, "company_english_name": english, "business_account_name": account,
-        "business_license_number": licence, "industry": industry, "contact_name": contact_name,
-        "contact_email": email, "contact_phone": phone, "maap_service_no": maap, "gmt_create": created,
-        "audit_time": modified if audited else None, "gmt_modified": modified, "audit_record": audit_record,
-        "document": document, "content_hash": f"{index:064x}", "fetched_at": modified, "last_request_id": "SEED",
-        "state_changed_at": modified, "next_refresh_at": modified + timedelta(days=rng.randint(1, 30)),
-        "created_at": modified, "updated_at": modified, "review_status": rng.choice(_REVIEW_STATUSES),
+        "cust_space_id": rng.choice(SPACES),
+        "request_no": request_no,
+        "upstream_id": str(index),
+        "state": state,
+        "audit_result": audit,
+        "request_type": request_type,
+        "reason": reason,
+        "company_legal_name": legal,
+        "company_english_name": english,
+        "business_account_name": account,
+        "business_license_number": licence,
+        "industry": industry,
+        "contact_name": contact_name,
+        "contact_email": email,
+        "contact_phone": phone,
+        "maap_service_no": maap,
+        "gmt_create": created,
+        "audit_time": modified if audited else None,
+        "gmt_modified": modified,
+        "audit_record": audit_record,
+        "document": document,
+        "content_hash": f"{index:064x}",
+        "fetched_at": modified,
+        "last_request_id": "SEED",
+        "state_changed_at": modified,
+        "next_refresh_at": modified + timedelta(days=rng.randint(1, 30)),
+        "created_at": modified,
+        "updated_at": modified,
+        "review_status": rng.choice(_REVIEW_STATUSES),
     }
 
 
@@ -190,8 +345,9 @@ def _columns():
     return columns
 
 
-def seed_applications(*, count: int, seed: int = 1, start: int | None = None, rebuild_indexes: bool | None = None,
-                      progress=None) -> SeedResult:
+def seed_applications(
+    *, count: int, seed: int = 1, start: int | None = None, rebuild_indexes: bool | None = None, progress=None
+) -> SeedResult:
     """Insert ``count`` generated applications numbered from ``start`` (default: after the rows present).
 
     Side effects: DB writes; on PostgreSQL drops and rebuilds the table's secondary indexes when
@@ -248,10 +404,11 @@ def _copy(rows, progress, report_every=100_000):
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     table = ViberApplication._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit = off" if not connection.get_autocommit()
-                       else "SET synchronous_commit = off")
+        cursor.execute(
+            "SET LOCAL synchronous_commit = off" if not connection.get_autocommit() else "SET synchronous_commit = off"
+        )
         raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-        with raw.copy(f'COPY {table} ({names}) FROM STDIN') as copy:
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for done, row in enumerate(rows, 1):
                 values = []
                 for attname, _, is_json, default in columns:

@@ -10,6 +10,7 @@ matters at scale: its own search (``^`` → ``UPPER(col) LIKE UPPER('x%')``, pla
 Served under ``/stock-admin/`` by the URLconf below, which the benchmark activates with
 ``override_settings(ROOT_URLCONF=...)``; it is not wired into the project's URLs.
 """
+
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.urls import path
@@ -22,12 +23,30 @@ site = admin.AdminSite(name="stock_admin")
 
 
 class StockApplicationAdmin(ViberApplicationAdmin):
-    search_fields = ("^request_no", "company_legal_name", "company_english_name", "business_account_name",
-                     "business_license_number", "contact_name", "contact_email", "contact_phone",
-                     "audit_record__MessageDestinationCountry", "audit_record__MessageDestinationInternationalCountry")
-    list_filter = (code_filter("State", "state", "state"), code_filter("AuditResult", "audit_result", "audit result"),
-                   code_filter("RequestType", "request_type", "request type"), "industry", "cust_space_id",
-                   "review_status", "assignee", "gmt_create", "audit_time", "fetched_at")
+    search_fields = (
+        "^request_no",
+        "company_legal_name",
+        "company_english_name",
+        "business_account_name",
+        "business_license_number",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "audit_record__MessageDestinationCountry",
+        "audit_record__MessageDestinationInternationalCountry",
+    )
+    list_filter = (
+        code_filter("State", "state", "state"),
+        code_filter("AuditResult", "audit_result", "audit result"),
+        code_filter("RequestType", "request_type", "request type"),
+        "industry",
+        "cust_space_id",
+        "review_status",
+        "assignee",
+        "gmt_create",
+        "audit_time",
+        "fetched_at",
+    )
     paginator = Paginator
     show_full_result_count = True
 

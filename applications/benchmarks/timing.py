@@ -1,4 +1,5 @@
 """Small timing helpers shared by the benchmark commands."""
+
 import statistics
 import time
 

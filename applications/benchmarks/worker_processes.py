@@ -3,6 +3,7 @@
 Each worker is started in its own session (process group) so that ``kill_hard`` can SIGKILL
 the main process and its pool children at once, as a crashed machine would.
 """
+
 import ctypes
 import os
 import signal
@@ -76,13 +77,29 @@ def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: st
     """Run ``celery -A config worker`` with ``env`` added to this process's environment."""
     log_file = tempfile.NamedTemporaryFile(prefix=f"celery-{name}-", suffix=".log", delete=False)
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", f"--pool={pool}",
-        f"--concurrency={concurrency}", "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel=INFO",
+        f"--pool={pool}",
+        f"--concurrency={concurrency}",
+        "-n",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
         "--without-heartbeat",
     ]
     popen = subprocess.Popen(
-        command, cwd=BASE_DIR, env={**os.environ, **{k: str(v) for k, v in env.items()}},
-        stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        command,
+        cwd=BASE_DIR,
+        env={**os.environ, **{k: str(v) for k, v in env.items()}},
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
         preexec_fn=_die_with_parent,
     )
     worker = WorkerProcess(popen, Path(log_file.name))

@@ -8,8 +8,10 @@ exception is a refused signature nonce, which the gateway rejects unprocessed: t
 once more at once, freshly signed.
 
 # Reference: https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-getviberbyrequestno
-# Reference: ../shared/api/cams-api-facts.md §3 (how errors surface) and §6 (credentials)
+# Reference: https://help.aliyun.com/document_detail/196974.html (CAMS error codes); how the SDK
+# surfaces errors and reads credentials: docs/cams-api-facts.md §3 and §6
 """
+
 import functools
 import logging
 import threading
@@ -31,8 +33,15 @@ logger = logging.getLogger(__name__)
 # Gateway codes (Alibaba Cloud POP) and the few CAMS codes we can recognise.
 _THROTTLING_PREFIXES = ("Throttling",)
 _AUTH_PREFIXES = (
-    "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidSecurityToken", "Forbidden", "NoPermission",
-    "Authentication", "InvalidCredentials", "IncompleteSignature", "InvalidTimeStamp",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidSecurityToken",
+    "Forbidden",
+    "NoPermission",
+    "Authentication",
+    "InvalidCredentials",
+    "IncompleteSignature",
+    "InvalidTimeStamp",
 )
 _NOT_FOUND_CODES = {"NotFound", "InvalidParameter.RequestNo", "DataNotExist", "Viber.NotExist", "RequestNo.NotExist"}
 _UNAVAILABLE_PREFIXES = ("ServiceUnavailable", "InternalError", "ServerBusy", "Unknown")
@@ -74,9 +83,14 @@ _local = threading.local()
 
 def _config_key():
     return (
-        settings.CAMS_ENDPOINT, settings.CAMS_PROTOCOL, settings.CAMS_REGION_ID,
-        settings.CAMS_ACCESS_KEY_ID, settings.CAMS_ACCESS_KEY_SECRET, settings.CAMS_SECURITY_TOKEN,
-        settings.CAMS_CONNECT_TIMEOUT_MS, settings.CAMS_READ_TIMEOUT_MS,
+        settings.CAMS_ENDPOINT,
+        settings.CAMS_PROTOCOL,
+        settings.CAMS_REGION_ID,
+        settings.CAMS_ACCESS_KEY_ID,
+        settings.CAMS_ACCESS_KEY_SECRET,
+        settings.CAMS_SECURITY_TOKEN,
+        settings.CAMS_CONNECT_TIMEOUT_MS,
+        settings.CAMS_READ_TIMEOUT_MS,
     )
 
 
@@ -97,7 +111,7 @@ def build_sdk_config() -> openapi_models.Config:
         if settings.CAMS_SECURITY_TOKEN:
             config.security_token = settings.CAMS_SECURITY_TOKEN
     else:
-        # tea-openapi does not fall back to the chain by itself (facts §6): hand it over.
+        # tea-openapi does not fall back to the chain by itself (docs/cams-api-facts.md §6): hand it over.
         config.credential = _default_credential()
     return config
 
@@ -143,8 +157,10 @@ def _call_once_more_on_used_nonce(client, request, runtime):
     except ResponseException as exc:
         if _sdk_text(exc.code) != NONCE_USED:
             raise
-        logger.info("CAMS refused a used signature nonce (RequestId %s); sending once more",
-                    _sdk_text(getattr(exc, "request_id", None)) or "-")
+        logger.info(
+            "CAMS refused a used signature nonce (RequestId %s); sending once more",
+            _sdk_text(getattr(exc, "request_id", None)) or "-",
+        )
     return client.get_viber_by_request_no_with_options(request, runtime)
 
 
@@ -167,16 +183,22 @@ def interpret_response(body, *, status=200, typed_ok=True) -> FetchedApplication
         raise classify_code(code, message=message, request_id=request_id, status=status)
     data = body.get("Data")
     if data is None or data == {} or data == "":
-        raise errors.NotFound("CAMS returned no application for this request number", code=code,
-                              request_id=request_id, upstream_status=status)
+        raise errors.NotFound(
+            "CAMS returned no application for this request number",
+            code=code,
+            request_id=request_id,
+            upstream_status=status,
+        )
     if not isinstance(data, dict) or not typed_ok:
-        raise errors.UpstreamUnavailable("CAMS answered with a malformed Data object", code=code,
-                                         request_id=request_id, upstream_status=status)
+        raise errors.UpstreamUnavailable(
+            "CAMS answered with a malformed Data object", code=code, request_id=request_id, upstream_status=status
+        )
     try:
         parsed = parse_application(data)
     except ValueError as exc:
-        raise errors.UpstreamUnavailable(f"CAMS answered with unreadable data: {exc}", code=code,
-                                         request_id=request_id, upstream_status=status) from exc
+        raise errors.UpstreamUnavailable(
+            f"CAMS answered with unreadable data: {exc}", code=code, request_id=request_id, upstream_status=status
+        ) from exc
     return FetchedApplication(parsed=parsed, request_id=request_id, body=body)
 
 
@@ -210,8 +232,9 @@ def map_exception(exc: Exception) -> errors.CamsError:
         retry_after = getattr(exc, "retry_after", None)
         retry_after = retry_after / 1000 if isinstance(retry_after, (int, float)) and retry_after > 0 else None
         if status is not None and status >= 500 and not code.startswith(_THROTTLING_PREFIXES):
-            return errors.UpstreamUnavailable(message or f"CAMS answered HTTP {status}", code=code,
-                                              request_id=request_id, upstream_status=status)
+            return errors.UpstreamUnavailable(
+                message or f"CAMS answered HTTP {status}", code=code, request_id=request_id, upstream_status=status
+            )
         return classify_code(code, message=message, request_id=request_id, status=status, retry_after=retry_after)
     if isinstance(exc, UnretryableException):
         inner = getattr(exc, "inner_exception", None)

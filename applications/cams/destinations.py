@@ -8,6 +8,7 @@ Pure: no database, no network.
 # Reference: https://www.itu.int/pub/T-SP-E.164D (ITU-T E.164 assigned country codes)
 # Reference: https://github.com/daviddrysdale/python-phonenumbers
 """
+
 import phonenumbers
 import pycountry
 

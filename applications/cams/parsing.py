@@ -7,6 +7,7 @@ the raw value beside the parsed one instead of failing.
 
 # Reference: https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-getviberbyrequestno
 """
+
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -17,13 +18,21 @@ import pycountry
 # Fields known by name; a Data field outside DATA_FIELDS is kept in ``extra`` so a new upstream
 # field is never silently dropped.
 from .fields import (
-    AUDIT_RECORD, DATA_ATTRIBUTES, DATA_FIELDS, DESTINATION_FIELDS, LIST_FIELDS, LOGO, TABLE_FIELDS, TIME_FIELDS,
+    AUDIT_RECORD,
+    DATA_ATTRIBUTES,
+    DATA_FIELDS,
+    DESTINATION_FIELDS,
+    LIST_FIELDS,
+    LOGO,
+    TABLE_FIELDS,
+    TIME_FIELDS,
 )
 
 # Times before this are not plausible for a Viber application (the document's own example
 # has AuditTime "1785465", which as epoch-ms is 00:29 on 1 Jan 1970): shown raw, not parsed.
 _EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST_PLAUSIBLE = datetime(2200, 1, 1, tzinfo=UTC)
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -209,8 +218,10 @@ def parse_application(data: dict) -> ParsedApplication:
     record = normalise_audit_record(data.get(AUDIT_RECORD))
     get = record.get
     parsed = ParsedApplication(
-        **{attribute: (parse_timestamp if key in TIME_FIELDS else text)(data.get(key))
-           for key, attribute in DATA_ATTRIBUTES.items()},
+        **{
+            attribute: (parse_timestamp if key in TIME_FIELDS else text)(data.get(key))
+            for key, attribute in DATA_ATTRIBUTES.items()
+        },
         company_legal_name=get("CompanyLegalName", ""),
         company_english_name=get("CompanyEnglishName", ""),
         business_account_name=get("BusinessAccountName", ""),
@@ -221,8 +232,10 @@ def parse_application(data: dict) -> ParsedApplication:
         contact_email=get("ContactEmail", "") or get("ContactMail", ""),
         contact_phone=get("ContactPhone", ""),
         logos=record.get(LOGO, []),
-        **{attribute: [parse_destination(entry) for entry in record.get(key, [])]
-           for key, attribute in DESTINATION_FIELDS.items()},
+        **{
+            attribute: [parse_destination(entry) for entry in record.get(key, [])]
+            for key, attribute in DESTINATION_FIELDS.items()
+        },
         addresses=record.get("CompanyAddress", []),
         telephones=record.get("CompanyTel", []),
         audit_record=record,

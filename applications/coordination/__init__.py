@@ -3,6 +3,7 @@
 Redis when ``REDIS_URL`` is set (production, CI); otherwise file locks under ``var/``, which
 coordinate the processes of one machine (the embedded default: web, worker and beat).
 """
+
 from functools import cache
 
 from django.conf import settings

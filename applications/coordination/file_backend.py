@@ -3,6 +3,7 @@
 ``filelock`` gives cross-process mutual exclusion; the rate limiter's schedule is a tiny file
 read and written under its own lock, so web, worker and beat on this machine share one limit.
 """
+
 import hashlib
 import time
 from contextlib import contextmanager

@@ -1,4 +1,5 @@
 """Redis implementations of the single-flight lock and the global rate limiter."""
+
 import time
 import uuid
 from contextlib import contextmanager

@@ -12,6 +12,7 @@ in the file as it was sent, not reordered.
 
 # Reference: https://owasp.org/www-community/attacks/CSV_Injection
 """
+
 import csv
 import re
 from collections.abc import Iterable, Iterator
@@ -50,9 +51,24 @@ COLUMNS = (
     ("Assignee", lambda a: a.assignee.get_username() if a.assignee_id else ""),
     ("Fetched", lambda a: a.fetched_at),
 )
-_FIELDS = ("request_no", "cust_space_id", "company_english_name", "company_legal_name", "business_account_name",
-           "request_type", "state", "audit_result", "reason", "industry", "gmt_create", "audit_time",
-           "state_changed_at", "review_status", "assignee", "fetched_at")
+_FIELDS = (
+    "request_no",
+    "cust_space_id",
+    "company_english_name",
+    "company_legal_name",
+    "business_account_name",
+    "request_type",
+    "state",
+    "audit_result",
+    "reason",
+    "industry",
+    "gmt_create",
+    "audit_time",
+    "state_changed_at",
+    "review_status",
+    "assignee",
+    "fetched_at",
+)
 
 
 def neutralise(value) -> str:
@@ -60,12 +76,13 @@ def neutralise(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if timezone.is_aware(value) else value.isoformat()
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if timezone.is_aware(value) else value.isoformat()
+        )
     text = mark_bidi(str(value))
     if text.startswith(ALWAYS_NEUTRALISED_STARTS) or _FORMULA.match(text):
         return "'" + text
     return text
-
 
 
 def export_queryset(queryset) -> Iterator:

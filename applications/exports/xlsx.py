@@ -12,6 +12,7 @@ directory comes last, so it cannot be sent before it is complete.
 
 # Reference: https://openpyxl.readthedocs.io/en/stable/optimized.html
 """
+
 import tempfile
 from datetime import datetime
 
@@ -60,5 +61,9 @@ def xlsx_response(queryset, *, filename: str | None = None) -> FileResponse:
     spool = tempfile.TemporaryFile()  # closed by FileResponse once sent
     write_workbook(queryset, spool)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename or export_filename(extension="xlsx"),
-                        content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=filename or export_filename(extension="xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
+    )

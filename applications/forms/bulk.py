@@ -1,4 +1,5 @@
 """The bulk lookup form: a pasted list of request numbers."""
+
 import re
 
 from django import forms
@@ -10,8 +11,11 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 
 
 class BulkLookupForm(forms.Form):
-    numbers = forms.CharField(label="Request numbers", widget=forms.Textarea(attrs={"rows": 8}),
-                              help_text=f"Up to {BULK_MAX}, one per line or separated by commas or spaces.")
+    numbers = forms.CharField(
+        label="Request numbers",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"Up to {BULK_MAX}, one per line or separated by commas or spaces.",
+    )
     cust_space_id = forms.CharField(label="Customer space (optional)", required=False, max_length=64)
 
     def clean_numbers(self):

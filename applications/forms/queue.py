@@ -1,4 +1,5 @@
 """The review queue's filter form (GET parameters) and the choices it offers."""
+
 from functools import lru_cache
 
 import pycountry
@@ -6,15 +7,22 @@ from django import forms
 
 from .. import codes
 from ..models import ReviewStatus
+from ..permissions import reviewer_choices
 from ..queue_cache import cached
 from ..selectors.queue import queue_distinct
-from ..permissions import reviewer_choices
 from .widgets import FastSelect
 
 ANY = [("", "Any")]
-SORT_LABELS = {"created": "Created", "audited": "Audited", "request_no": "Request number", "company": "Company",
-               "state": "State", "audit_result": "Audit result", "in_state": "Time in state",
-               "status": "Internal status"}
+SORT_LABELS = {
+    "created": "Created",
+    "audited": "Audited",
+    "request_no": "Request number",
+    "company": "Company",
+    "state": "State",
+    "audit_result": "Audit result",
+    "in_state": "Time in state",
+    "status": "Internal status",
+}
 _CHOICES_CACHE_SECONDS = 300
 
 
@@ -40,8 +48,13 @@ def _sort_choices():
 @lru_cache(maxsize=1)
 def _country_choices():
     # Static data: building and sorting ~250 pycountry entries cost a few ms on every page.
-    return ANY + sorted(((country.alpha_2, f"{getattr(country, 'common_name', country.name)} ({country.alpha_2})")
-                         for country in pycountry.countries), key=lambda choice: choice[1])
+    return ANY + sorted(
+        (
+            (country.alpha_2, f"{getattr(country, 'common_name', country.name)} ({country.alpha_2})")
+            for country in pycountry.countries
+        ),
+        key=lambda choice: choice[1],
+    )
 
 
 def _assignee_choices():
@@ -52,19 +65,23 @@ def _assignee_choices():
 class QueueFilterForm(forms.Form):
     """Every filter is optional; values that do not validate are ignored (and shown as errors)."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200,
-                        help_text="Request number (prefix), company, business account or licence number")
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Request number (prefix), company, business account or licence number",
+    )
     state = forms.CharField(label="State", required=False, max_length=32)
     audit_result = forms.CharField(label="Audit result", required=False, max_length=32)
     request_type = forms.CharField(label="Request type", required=False, max_length=64)
     industry = forms.CharField(label="Industry", required=False, max_length=128)
     country = forms.ChoiceField(label="Destination country", required=False, widget=FastSelect)
     cust_space_id = forms.CharField(label="Customer space", required=False, max_length=64)
-    review_status = forms.ChoiceField(label="Internal status", required=False, choices=ANY + ReviewStatus.choices,
-                                      widget=FastSelect)
+    review_status = forms.ChoiceField(
+        label="Internal status", required=False, choices=ANY + ReviewStatus.choices, widget=FastSelect
+    )
     assignee = forms.ChoiceField(label="Assignee", required=False, widget=FastSelect)
-    created_from = forms.DateField(label="Created from", required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    created_from = forms.DateField(label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label="Created to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label="Sort by", required=False, widget=FastSelect)
 
@@ -89,5 +106,8 @@ class QueueFilterForm(forms.Form):
     def filters(self) -> dict:
         """The valid filters (an invalid field is dropped rather than failing the whole page)."""
         self.is_valid()
-        return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
-                if name != "sort" and name not in self.errors and value not in (None, "")}
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if name != "sort" and name not in self.errors and value not in (None, "")
+        }

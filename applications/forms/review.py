@@ -1,4 +1,5 @@
 """Forms of the internal review actions: status, assignee and notes."""
+
 from django import forms
 
 from ..models import ReviewStatus
@@ -7,8 +8,12 @@ from ..permissions import reviewer_choices
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="Internal status", choices=ReviewStatus.choices)
-    note = forms.CharField(label="Note (required when resolving a rejected application)", required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    note = forms.CharField(
+        label="Note (required when resolving a rejected application)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
 
 
 class AssignForm(forms.Form):

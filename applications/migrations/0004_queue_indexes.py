@@ -1,4 +1,4 @@
-"""Indexes for the review queue at 100,000+ rows (issue #4).
+"""Indexes for the review queue at 100,000+ rows.
 
 - ``app_queue_state_created_idx`` (state, audit_result, gmt_create, id): the queue filtered by
   state and audit result in its default order walks this index for the page's ids, and the

@@ -4,6 +4,7 @@
 - ``review``: internal review statuses and the append-only review log;
 - ``bulk``: bulk lookups and their items.
 """
+
 from .application import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .bulk import BulkLookup, BulkLookupItem
 from .review import AppendOnlyQuerySet, ReviewLogEntry, ReviewStatus

@@ -4,6 +4,7 @@ CAMS owns the data: these rows are a cache plus history. ``ViberApplication`` ho
 good copy with indexed columns for what people search and filter on; the whole audit record
 and the raw response stay as JSON so nothing upstream sends is lost.
 """
+
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -61,10 +62,12 @@ class ViberApplication(models.Model):
 
     state_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Internal review (ours, never sent by CAMS); the trail is in models.review.ReviewLogEntry.
-    review_status = models.CharField(max_length=32, choices=ReviewStatus.choices, default=ReviewStatus.NEW,
-                                     db_index=True)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_applications")
+    review_status = models.CharField(
+        max_length=32, choices=ReviewStatus.choices, default=ReviewStatus.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_applications"
+    )
     review_updated_at = models.DateTimeField(null=True, blank=True)
     next_refresh_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,4 +155,3 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application.request_no} {self.field}: {self.old_value or '∅'} → {self.new_value}"
-

@@ -1,4 +1,5 @@
 """Bulk lookups: a pasted list of request numbers and the progress row of each number."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -38,8 +39,9 @@ class BulkLookupItem(models.Model):
     position = models.PositiveIntegerField()
     request_no = models.CharField(max_length=64)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
-    application = models.ForeignKey("applications.ViberApplication", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    application = models.ForeignKey(
+        "applications.ViberApplication", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     error_code = models.CharField(max_length=128, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
     finished_at = models.DateTimeField(null=True, blank=True)

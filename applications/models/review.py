@@ -3,6 +3,7 @@
 The review *state* (status, assignee) lives in columns of ``ViberApplication`` so the queue filters
 and sorts on one table; this module holds the statuses and the log of every review action.
 """
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -42,8 +43,9 @@ class ReviewLogEntry(models.Model):
         ASSIGN = "assign", "Assignee changed"
         NOTE = "note", "Note added"
 
-    application = models.ForeignKey("applications.ViberApplication", on_delete=models.CASCADE,
-                                    related_name="review_log")
+    application = models.ForeignKey(
+        "applications.ViberApplication", on_delete=models.CASCADE, related_name="review_log"
+    )
     # The user row may go away one day; the name recorded at the time stays.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(max_length=150)

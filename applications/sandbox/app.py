@@ -4,6 +4,7 @@ gateway answers it, and the ``/_sim/*`` control endpoints.
 Request handling order follows the gateway: API lookup, signature, flow control, then the
 action itself.
 """
+
 import json
 import threading
 import time
@@ -23,8 +24,17 @@ NOT_FOUND_STYLES = ("data-null", "code")
 class Stats:
     """Counters for ``GET /_sim/stats`` (what the tests and load runs assert on)."""
 
-    KEYS = ("calls", "ok", "not_found", "throttled", "server_errors", "malformed", "auth_failures",
-            "client_errors", "control_calls")
+    KEYS = (
+        "calls",
+        "ok",
+        "not_found",
+        "throttled",
+        "server_errors",
+        "malformed",
+        "auth_failures",
+        "client_errors",
+        "control_calls",
+    )
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -49,8 +59,16 @@ class Stats:
 class Simulator:
     """State shared by all request threads: credentials, records, faults, counters."""
 
-    def __init__(self, *, credentials: dict[str, str], dataset: Dataset, faults: FaultConfig,
-                 evolve_seconds: float | None = None, not_found_style: str = "data-null", control: bool = True):
+    def __init__(
+        self,
+        *,
+        credentials: dict[str, str],
+        dataset: Dataset,
+        faults: FaultConfig,
+        evolve_seconds: float | None = None,
+        not_found_style: str = "data-null",
+        control: bool = True,
+    ):
         if not_found_style not in NOT_FOUND_STYLES:
             raise ValueError(f"not_found_style must be one of {NOT_FOUND_STYLES}")
         self.verifier = Verifier(credentials)
@@ -121,7 +139,8 @@ class Simulator:
         return reply
 
     def handle_control(self, method, path, query, body) -> responses.Reply:
-        """``/_sim/stats``, ``/_sim/faults``, ``/_sim/advance``, ``/_sim/record``, ``/_sim/samples``, ``/_sim/reset``."""
+        """The control endpoints: ``/_sim/stats``, ``/_sim/faults``, ``/_sim/advance``, ``/_sim/record``,
+        ``/_sim/samples``, ``/_sim/reset``."""
         if not self.control_enabled:
             return responses.control({"error": "control endpoints are disabled"}, 404)
         self.stats.add("control_calls")

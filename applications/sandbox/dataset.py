@@ -13,6 +13,7 @@ Fixed request numbers (documented so the UI and its tests can use them):
 - ``8880000001``: still moving (unAudit, State I); advances when the simulator evolves records.
 - ``9990000001``: a sparse record: most optional fields missing or empty.
 """
+
 import copy
 import json
 import random
@@ -31,8 +32,14 @@ SPACE_REQUEST_NO = "7770000001"
 MOVING_REQUEST_NO = "8880000001"
 SPARSE_REQUEST_NO = "9990000001"
 CUST_SPACE_IDS = ("28251486512358", "cs-7f3a9e21")
-FIXED_REQUEST_NOS = (EXAMPLE_REQUEST_NO, HOSTILE_REQUEST_NO, HOSTILE_TEXT_REQUEST_NO, SPACE_REQUEST_NO,
-                     MOVING_REQUEST_NO, SPARSE_REQUEST_NO)
+FIXED_REQUEST_NOS = (
+    EXAMPLE_REQUEST_NO,
+    HOSTILE_REQUEST_NO,
+    HOSTILE_TEXT_REQUEST_NO,
+    SPACE_REQUEST_NO,
+    MOVING_REQUEST_NO,
+    SPARSE_REQUEST_NO,
+)
 
 # Same vocabulary as settings.CAMS_CODE_TABLE.
 STATES = ("A", "I", "P", "R", "stop")
@@ -41,30 +48,62 @@ REQUEST_TYPES = ("viberOpen", "viberUpdate", "viberSuspend", "viberRecover", "vi
 # Coherent (AuditResult, State) pairs; the first records cycle through them so every code is
 # present whatever the seed.
 COMBOS = (
-    ("unAudit", "I"), ("auditing", "I"), ("pass", "A"), ("pass", "P"), ("pass", "R"),
-    ("pass", "stop"), ("reject", "stop"), ("reject", "A"),
+    ("unAudit", "I"),
+    ("auditing", "I"),
+    ("pass", "A"),
+    ("pass", "P"),
+    ("pass", "R"),
+    ("pass", "stop"),
+    ("reject", "stop"),
+    ("reject", "A"),
 )
 COMBO_WEIGHTS = (12, 10, 45, 6, 5, 6, 10, 6)
 
 # (native, English) name parts per script, so CompanyEnglishName stays plausible.
 _NAMES = {
     "latin": (
-        [("Nordlicht", "Nordlicht"), ("Adriatica", "Adriatica"), ("Solaris", "Solaris"), ("Café Lumière", "Cafe Lumiere"),
-         ("Kowalski", "Kowalski"), ("Atlas", "Atlas"), ("Tirana", "Tirana"), ("Iberia Sol", "Iberia Sol")],
-        [("Logistics", "Logistics"), ("Telecom", "Telecom"), ("Foods", "Foods"), ("Reisen", "Travel"),
-         ("Médical", "Medical"), ("Banca", "Bank")],
+        [
+            ("Nordlicht", "Nordlicht"),
+            ("Adriatica", "Adriatica"),
+            ("Solaris", "Solaris"),
+            ("Café Lumière", "Cafe Lumiere"),
+            ("Kowalski", "Kowalski"),
+            ("Atlas", "Atlas"),
+            ("Tirana", "Tirana"),
+            ("Iberia Sol", "Iberia Sol"),
+        ],
+        [
+            ("Logistics", "Logistics"),
+            ("Telecom", "Telecom"),
+            ("Foods", "Foods"),
+            ("Reisen", "Travel"),
+            ("Médical", "Medical"),
+            ("Banca", "Bank"),
+        ],
         ["GmbH", "S.A.", "Ltd", "S.r.l.", "Sp. z o.o.", "SARL", "Sh.p.k.", "B.V."],
     ),
     "cyrillic": (
-        [("Ромашка", "Romashka"), ("Северный", "Severny"), ("Восток", "Vostok"), ("Альфа", "Alfa"),
-         ("Сибирь", "Sibir"), ("Київ", "Kyiv"), ("Волга", "Volga")],
+        [
+            ("Ромашка", "Romashka"),
+            ("Северный", "Severny"),
+            ("Восток", "Vostok"),
+            ("Альфа", "Alfa"),
+            ("Сибирь", "Sibir"),
+            ("Київ", "Kyiv"),
+            ("Волга", "Volga"),
+        ],
         [("Телеком", "Telecom"), ("Логистик", "Logistic"), ("Фуд", "Food"), ("Медиа", "Media"), ("Трейд", "Trade")],
         ["ООО", "АО", "ТОВ", "ЕООД"],
     ),
     "chinese": (
         [("北京", "Beijing"), ("上海", "Shanghai"), ("深圳", "Shenzhen"), ("杭州", "Hangzhou"), ("广州", "Guangzhou")],
-        [("星辰科技", "Star Technology"), ("云海物流", "Cloud Sea Logistics"), ("绿茶餐饮", "Green Tea Catering"),
-         ("金融服务", "Financial Services"), ("电子商务", "E-commerce")],
+        [
+            ("星辰科技", "Star Technology"),
+            ("云海物流", "Cloud Sea Logistics"),
+            ("绿茶餐饮", "Green Tea Catering"),
+            ("金融服务", "Financial Services"),
+            ("电子商务", "E-commerce"),
+        ],
         ["有限公司", "股份有限公司"],
     ),
     "arabic": (
@@ -75,19 +114,54 @@ _NAMES = {
 }
 SCRIPTS = tuple(_NAMES)
 COUNTRIES = (
-    ("355", "AL"), ("61", "AU"), ("34", "ES"), ("7", "RU"), ("86", "CN"), ("971", "AE"), ("966", "SA"),
-    ("49", "DE"), ("380", "UA"), ("359", "BG"), ("20", "EG"), ("1", "US"), ("44", "GB"), ("33", "FR"),
-    ("39", "IT"), ("48", "PL"), ("30", "GR"), ("66", "TH"), ("213", "DZ"), ("374", "AM"),
+    ("355", "AL"),
+    ("61", "AU"),
+    ("34", "ES"),
+    ("7", "RU"),
+    ("86", "CN"),
+    ("971", "AE"),
+    ("966", "SA"),
+    ("49", "DE"),
+    ("380", "UA"),
+    ("359", "BG"),
+    ("20", "EG"),
+    ("1", "US"),
+    ("44", "GB"),
+    ("33", "FR"),
+    ("39", "IT"),
+    ("48", "PL"),
+    ("30", "GR"),
+    ("66", "TH"),
+    ("213", "DZ"),
+    ("374", "AM"),
 )
 INDUSTRIES = ("cateringServices", "telecommunicationsAndIT", "it", "finance", "retail", "travel", "healthcare")
-REJECT_REASONS = ("Logo resolution is below 400x400.", "Business licence does not match the company name.",
-                  "Letter of guarantee is not signed.", "营业执照信息与公司名称不一致", "Неверный формат логотипа")
+REJECT_REASONS = (
+    "Logo resolution is below 400x400.",
+    "Business licence does not match the company name.",
+    "Letter of guarantee is not signed.",
+    "营业执照信息与公司名称不一致",
+    "Неверный формат логотипа",
+)
 ADDRESS_TITLES = ("Headquarters", "Warehouse", "总部", "Головной офис", "المقر الرئيسي", "Branch")
 TEL_TITLES = ("Support", "Sales", "客服", "Поддержка", "خدمة العملاء")
 # Optional AuditRecord fields that may be blank or absent in a generated record.
-OPTIONAL_FIELDS = ("ContactMail", "LetterGuarantee", "OtherLetterGuarantee", "IndustryDescription", "NowRecovery",
-                   "RecoveryDate", "SuspensionDate", "ReplyContent", "EnableAutoReply", "CompanyProfile",
-                   "MessageDialogueIntroduction", "ApplyReason", "WebAddress", "CompanyLegalPerson")
+OPTIONAL_FIELDS = (
+    "ContactMail",
+    "LetterGuarantee",
+    "OtherLetterGuarantee",
+    "IndustryDescription",
+    "NowRecovery",
+    "RecoveryDate",
+    "SuspensionDate",
+    "ReplyContent",
+    "EnableAutoReply",
+    "CompanyProfile",
+    "MessageDialogueIntroduction",
+    "ApplyReason",
+    "WebAddress",
+    "CompanyLegalPerson",
+)
 _MS_2024 = 1_704_067_200_000
 _MS_2026 = 1_767_225_600_000
 
@@ -112,7 +186,9 @@ def company_name(rng: random.Random, script: str) -> tuple[str, str]:
 
 def destinations(rng: random.Random) -> list[str]:
     """Mostly the JSON-in-element style of the document, sometimes plain ``355|AL`` elements."""
-    picked = [f"{dial}|{iso if rng.random() > 0.1 else iso.lower()}" for dial, iso in rng.sample(COUNTRIES, rng.randint(0, 4))]
+    picked = [
+        f"{dial}|{iso if rng.random() > 0.1 else iso.lower()}" for dial, iso in rng.sample(COUNTRIES, rng.randint(0, 4))
+    ]
     style = rng.random()
     if not picked:
         return []
@@ -153,8 +229,10 @@ def generate_record(rng: random.Random, index: int, request_no: str, combo=None)
         "MessageEnableDate": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         "BusinessLicenseRegistrationNumber": str(rng.randrange(10**10, 10**12)),
         "CompanyLegalPerson": rng.choice(("jack", "Anna Müller", "Иван Петров", "李伟", "محمد علي")),
-        "CompanyAddress": [{"CompanyAddress": f"{rng.randint(1, 99)} {english} Road", "CompanyAddressTitle": t}
-                           for t in rng.sample(ADDRESS_TITLES, rng.choice((0, 1, 1, 2, 3)))],
+        "CompanyAddress": [
+            {"CompanyAddress": f"{rng.randint(1, 99)} {english} Road", "CompanyAddressTitle": t}
+            for t in rng.sample(ADDRESS_TITLES, rng.choice((0, 1, 1, 2, 3)))
+        ],
         "CompanyRegisteredCountry": rng.choice(("cn", "beijing", "AL", "de", "ae", "ru")),
         "AgeLimit": rng.choice(("eighteenUp", "unlimited")),
         "IndustryDescription": f"{english} services",
@@ -164,13 +242,27 @@ def generate_record(rng: random.Random, index: int, request_no: str, combo=None)
         "RecoveryDate": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if state == "R" else "",
         "BusinessAccountName": english,
         "ApplyReason": rng.choice(("New brand channel", "Customer notifications", "开通Viber商业消息", "")),
-        "Logo": rng.choice(([], [f"https://static.example.com/logos/{request_no}.png"],
-                            [json.dumps([f"https://static.example.com/logos/{request_no}.png",
-                                         f"https://static.example.com/logos/{request_no}-dark.png"], separators=(",", ":"))])),
+        "Logo": rng.choice(
+            (
+                [],
+                [f"https://static.example.com/logos/{request_no}.png"],
+                [
+                    json.dumps(
+                        [
+                            f"https://static.example.com/logos/{request_no}.png",
+                            f"https://static.example.com/logos/{request_no}-dark.png",
+                        ],
+                        separators=(",", ":"),
+                    )
+                ],
+            )
+        ),
         "ReplyContent": "",
         "CompanyProfile": f"{legal} — {english}",
-        "CompanyTel": [{"CompanyTelNumber": f"+{rng.choice(COUNTRIES)[0]} {rng.randrange(10**7, 10**9)}",
-                        "CompanyTelTitle": t} for t in rng.sample(TEL_TITLES, rng.choice((0, 1, 1, 2)))],
+        "CompanyTel": [
+            {"CompanyTelNumber": f"+{rng.choice(COUNTRIES)[0]} {rng.randrange(10**7, 10**9)}", "CompanyTelTitle": t}
+            for t in rng.sample(TEL_TITLES, rng.choice((0, 1, 1, 2)))
+        ],
         "OtherLetterGuarantee": "",
         "MessageDialogueIntroduction": f"Messages from {english}",
         "MessageDestinationCountry": destinations(rng),
@@ -209,31 +301,43 @@ def generate_record(rng: random.Random, index: int, request_no: str, combo=None)
 def _fixed_records(rng: random.Random) -> dict[str, tuple[dict, str]]:
     """Hand-shaped records under documented numbers: number -> (Data, CustSpaceId)."""
     hostile = generate_record(rng, 1, HOSTILE_REQUEST_NO, ("pass", "A"))
-    hostile["AuditRecord"].update({
-        "CompanyLegalName": "<script>alert(1)</script> Evil Corp",
-        "CompanyEnglishName": "Evil Corp <img src=x onerror=alert(1)>",
-        "BusinessAccountName": "\"><svg onload=alert(1)>",
-        "WebAddress": "javascript:alert(1)",
-        "LetterGuarantee": "javascript:alert(document.cookie)",
-        "Logo": ["javascript:alert(1)", "\"><script>alert(2)</script>"],
-        "ContactEmail": "x@example.com\"><script>alert(3)</script>",
-        "CompanyTel": [{"CompanyTelNumber": "<b>123</b>", "CompanyTelTitle": "<i onmouseover=alert(1)>Sales</i>"}],
-        "MessageDestinationCountry": ["<script>alert(4)</script>|AL", "[\"355|AL\"]"],
-    })
-    hostile["Reason"] = "<a href=\"javascript:alert(5)\">click</a>"
+    hostile["AuditRecord"].update(
+        {
+            "CompanyLegalName": "<script>alert(1)</script> Evil Corp",
+            "CompanyEnglishName": "Evil Corp <img src=x onerror=alert(1)>",
+            "BusinessAccountName": '"><svg onload=alert(1)>',
+            "WebAddress": "javascript:alert(1)",
+            "LetterGuarantee": "javascript:alert(document.cookie)",
+            "Logo": ["javascript:alert(1)", '"><script>alert(2)</script>'],
+            "ContactEmail": 'x@example.com"><script>alert(3)</script>',
+            "CompanyTel": [{"CompanyTelNumber": "<b>123</b>", "CompanyTelTitle": "<i onmouseover=alert(1)>Sales</i>"}],
+            "MessageDestinationCountry": ["<script>alert(4)</script>|AL", '["355|AL"]'],
+        }
+    )
+    hostile["Reason"] = '<a href="javascript:alert(5)">click</a>'
     text = generate_record(rng, 2, HOSTILE_TEXT_REQUEST_NO, ("reject", "stop"))
-    text["AuditRecord"].update({
-        "CompanyLegalName": "{{ settings.SECRET_KEY }} {% debug %} ${7*7} \u202eevil\u202c Ltd",
-        "CompanyProfile": "A" * 5000,
-        "WebAddress": "data:text/html,<script>alert(1)</script>",
-        "IndustryDescription": "line one\nline two\r\n\ttabbed & 'quoted' \"double\"",
-    })
+    text["AuditRecord"].update(
+        {
+            "CompanyLegalName": "{{ settings.SECRET_KEY }} {% debug %} ${7*7} \u202eevil\u202c Ltd",
+            "CompanyProfile": "A" * 5000,
+            "WebAddress": "data:text/html,<script>alert(1)</script>",
+            "IndustryDescription": "line one\nline two\r\n\ttabbed & 'quoted' \"double\"",
+        }
+    )
     spaced = generate_record(rng, 3, SPACE_REQUEST_NO, ("pass", "A"))
     moving = generate_record(rng, 4, MOVING_REQUEST_NO, ("unAudit", "I"))
     moving["RequestType"] = "viberOpen"
-    sparse = {"AuditResult": "auditing", "GmtCreate": str(_MS_2024 + 86_400_000), "State": "I", "Id": "999",
-              "AuditRecord": {"CompanyLegalName": "Sparse Ltd", "CompanyAddress": [], "CompanyTel": [], "Logo": []},
-              "RequestNo": SPARSE_REQUEST_NO, "RequestType": "viberUpdate", "Reason": "", "MaapServiceNo": ""}
+    sparse = {
+        "AuditResult": "auditing",
+        "GmtCreate": str(_MS_2024 + 86_400_000),
+        "State": "I",
+        "Id": "999",
+        "AuditRecord": {"CompanyLegalName": "Sparse Ltd", "CompanyAddress": [], "CompanyTel": [], "Logo": []},
+        "RequestNo": SPARSE_REQUEST_NO,
+        "RequestType": "viberUpdate",
+        "Reason": "",
+        "MaapServiceNo": "",
+    }
     return {
         EXAMPLE_REQUEST_NO: (load_example()["Data"], ""),
         HOSTILE_REQUEST_NO: (hostile, ""),
@@ -306,7 +410,7 @@ def sample_request_numbers(seed: int = DEFAULT_SEED) -> list[str]:
     dataset = Dataset(seed)
     picks = [EXAMPLE_REQUEST_NO, HOSTILE_REQUEST_NO, MOVING_REQUEST_NO, SPARSE_REQUEST_NO]
     seen_scripts = set()
-    for number in dataset.request_numbers()[len(FIXED_REQUEST_NOS):]:
+    for number in dataset.request_numbers()[len(FIXED_REQUEST_NOS) :]:
         data, space = dataset.get(number)
         script = SCRIPTS[(int(data["Id"]) - 1000) % len(SCRIPTS)]
         if not space and script not in seen_scripts:

@@ -5,6 +5,7 @@ A/P/stop, State R -> A). How far along it is depends only on the time elapsed si
 started (one step per ``evolve_seconds``) plus any manual advances, so the same inputs always
 give the same record. The outcome (pass or reject) is derived from the request number.
 """
+
 import threading
 import time
 import zlib
@@ -25,12 +26,23 @@ def _path(data: dict) -> list[dict]:
     if audit == "auditing":
         # About one in four is rejected; crc32 keeps the choice stable across runs and builds.
         if zlib.crc32(number.encode()) % 4 == 0:
-            steps.append({"AuditResult": "reject", "State": "stop" if request_type == "viberOpen" else "A",
-                          "Reason": REJECT_REASON})
+            steps.append(
+                {
+                    "AuditResult": "reject",
+                    "State": "stop" if request_type == "viberOpen" else "A",
+                    "Reason": REJECT_REASON,
+                }
+            )
             return steps
         after = {"viberSuspend": "P", "viberRecover": "R"}.get(request_type, "A")
-        steps.append({"AuditResult": "pass", "State": after, "Reason": "",
-                      "MaapServiceNo": data.get("MaapServiceNo") or str(100000 + zlib.crc32(number.encode()) % 900000)})
+        steps.append(
+            {
+                "AuditResult": "pass",
+                "State": after,
+                "Reason": "",
+                "MaapServiceNo": data.get("MaapServiceNo") or str(100000 + zlib.crc32(number.encode()) % 900000),
+            }
+        )
         state = after
     if state == "R":
         steps.append({"State": "A"})

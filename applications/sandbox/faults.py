@@ -1,10 +1,11 @@
 """Fault injection for the CAMS simulator: latency, 5xx, throttling, a QPS limit, malformed bodies.
 
-Each knob mirrors something the real gateway does (facts §3): ``Throttling.User`` with HTTP 400
+Each knob mirrors something the real gateway does (docs/cams-api-facts.md §3): ``Throttling.User`` with HTTP 400
 and no ``x-acs-retry-after`` header, ``ServiceUnavailable``/``InternalError`` JSON bodies, and
 the failures an intermediary produces (an HTML 502 page, a cut-off body). Random choices come
 from one seeded generator so a seeded run injects the same faults in the same order.
 """
+
 import random
 import threading
 import time

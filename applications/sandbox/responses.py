@@ -6,6 +6,7 @@ Errors: ``{RequestId, HostId, Code, Message, Recommend}`` with the gateway's HTT
 # Reference: https://www.alibabacloud.com/help/en/chatapp/developer-reference/api-cams-2020-06-06-getviberbyrequestno
 # Reference: https://help.aliyun.com/document_detail/435312.html (gateway error codes)
 """
+
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -57,8 +58,14 @@ def success(data, request_id: str | None = None, envelope: dict | None = None) -
     """``envelope`` overrides Message/Success/AccessDeniedDetail (the document's example says
     ``Success: false`` with ``Code: OK``, and we serve it that way on purpose)."""
     request_id = request_id or new_request_id()
-    body = {"RequestId": request_id, "Code": "OK", "Message": "successful", "Success": True,
-            "AccessDeniedDetail": "", "Data": data}
+    body = {
+        "RequestId": request_id,
+        "Code": "OK",
+        "Message": "successful",
+        "Success": True,
+        "AccessDeniedDetail": "",
+        "Data": data,
+    }
     body.update(envelope or {})
     return Reply(200, _dump(body), request_id=request_id)
 
@@ -66,8 +73,14 @@ def success(data, request_id: str | None = None, envelope: dict | None = None) -
 def business_error(code: str, message: str, request_id: str | None = None) -> Reply:
     """A CAMS error: HTTP 200 with a non-OK Code and no Data (the SDK raises nothing)."""
     request_id = request_id or new_request_id()
-    body = {"RequestId": request_id, "Code": code, "Message": message, "Success": False,
-            "AccessDeniedDetail": "", "Data": None}
+    body = {
+        "RequestId": request_id,
+        "Code": code,
+        "Message": message,
+        "Success": False,
+        "AccessDeniedDetail": "",
+        "Data": None,
+    }
     return Reply(200, _dump(body), request_id=request_id, code=code)
 
 
@@ -113,10 +126,15 @@ def error(code: str, message: str | None = None, status: int | None = None, host
 def malformed(kind: str, good: Reply) -> Reply:
     """Corrupt a successful reply the ways intermediaries and bugs do."""
     if kind == "html502":
-        page = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+        page = (
+            b"<html><head><title>502 Bad Gateway</title></head>"
+            b"<body><center><h1>502 Bad Gateway</h1></center></body></html>"
+        )
         return Reply(502, page, content_type="text/html", request_id=good.request_id, code="Malformed.html502")
     if kind == "truncated":
-        return Reply(200, good.body[: max(1, len(good.body) // 2)], request_id=good.request_id, code="Malformed.truncated")
+        return Reply(
+            200, good.body[: max(1, len(good.body) // 2)], request_id=good.request_id, code="Malformed.truncated"
+        )
     # "data-string": Data arrives as a JSON string; the SDK's from_map then leaves body None.
     payload = json.loads(good.body)
     payload["Data"] = json.dumps(payload.get("Data"), ensure_ascii=False)

@@ -3,6 +3,7 @@ control endpoints for tests and demos (never on the API path). See ``app.py`` fo
 
 Standard library only (``http.server.ThreadingHTTPServer``) so it runs anywhere the project does.
 """
+
 import sys
 import threading
 from dataclasses import dataclass
@@ -112,11 +113,22 @@ def default_credentials() -> tuple[str, str]:
         return "simulator-demo-key-id", "simulator-demo-key-secret"
 
 
-def make_server(host: str = "127.0.0.1", port: int = 0, *, access_key_id: str | None = None,
-                access_key_secret: str | None = None, extra_credentials: dict[str, str] | None = None,
-                data_seed: int = DEFAULT_SEED, size: int = DEFAULT_SIZE, evolve_seconds: float | None = None,
-                not_found_style: str = "data-null", control: bool = True, verbose: bool = False,
-                endpoint_names=(), **faults) -> SimulatorServer:
+def make_server(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    access_key_id: str | None = None,
+    access_key_secret: str | None = None,
+    extra_credentials: dict[str, str] | None = None,
+    data_seed: int = DEFAULT_SEED,
+    size: int = DEFAULT_SIZE,
+    evolve_seconds: float | None = None,
+    not_found_style: str = "data-null",
+    control: bool = True,
+    verbose: bool = False,
+    endpoint_names=(),
+    **faults,
+) -> SimulatorServer:
     """Build (bind, not yet serve) a simulator. ``faults`` are FaultConfig fields.
 
     Signed requests must name this server in their ``host``: its address and port, ``localhost``
@@ -125,8 +137,14 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, access_key_id: str | 
     """
     default_id, default_secret = default_credentials()
     credentials = {access_key_id or default_id: access_key_secret or default_secret, **(extra_credentials or {})}
-    simulator = Simulator(credentials=credentials, dataset=Dataset(data_seed, size), faults=FaultConfig(**faults),
-                          evolve_seconds=evolve_seconds, not_found_style=not_found_style, control=control)
+    simulator = Simulator(
+        credentials=credentials,
+        dataset=Dataset(data_seed, size),
+        faults=FaultConfig(**faults),
+        evolve_seconds=evolve_seconds,
+        not_found_style=not_found_style,
+        control=control,
+    )
     server = SimulatorServer((host, port), simulator, verbose=verbose)
     simulator.verifier.endpoint = endpoint_for(*server.server_address[:2], extra_names=endpoint_names)
     server.access_key_id = access_key_id or default_id
@@ -216,7 +234,11 @@ def start_simulator(host: str = "127.0.0.1", port: int = 0, **options) -> Simula
     fault knobs latency_ms, error_rate, throttle_rate, max_qps, malformed_rate, malformed_kind, error_code,
     error_code_calls, omit_request_id, seed."""
     server = make_server(host, port, **options)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name=f"cams-simulator-{server.server_address[1]}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=f"cams-simulator-{server.server_address[1]}",
+        daemon=True,
+    )
     thread.start()
     return SimulatorHandle(server, thread)

@@ -1,11 +1,12 @@
 """ACS3-HMAC-SHA256 request verification for the CAMS simulator.
 
-Written from the specification (shared/api/cams-api-facts.md §4 and the Alibaba Cloud V3
+Written from the specification (docs/cams-api-facts.md §4 and the Alibaba Cloud V3
 signature documentation), deliberately *not* from the SDK's signer: if both sides shared code,
 a bug in it would be invisible. Nothing here imports alibabacloud packages.
 
 # Reference: https://help.aliyun.com/document_detail/2593177.html
 """
+
 import hashlib
 import hmac
 import threading
@@ -21,7 +22,12 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 # The gateway refuses a request unless these are present *and* covered by the signature;
 # otherwise a captured request could be replayed with a new date or nonce.
 REQUIRED_SIGNED_HEADERS = (
-    "host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256",
+    "host",
+    "x-acs-action",
+    "x-acs-version",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-content-sha256",
 )
 # Present means signed: otherwise a relay could add or change them without breaking the signature.
 ALWAYS_SIGNED_PREFIX = "x-acs-"
@@ -64,14 +70,16 @@ def canonical_headers(headers, signed: tuple[str, ...]) -> str:
 
 
 def canonical_request(method, path, query_string, headers, signed, payload_hash) -> str:
-    return "\n".join((
-        method.upper(),
-        path or "/",
-        canonical_query_string(query_string),
-        canonical_headers(headers, signed),
-        ";".join(signed),
-        payload_hash,
-    ))
+    return "\n".join(
+        (
+            method.upper(),
+            path or "/",
+            canonical_query_string(query_string),
+            canonical_headers(headers, signed),
+            ";".join(signed),
+            payload_hash,
+        )
+    )
 
 
 def compute_signature(secret: str, creq: str) -> str:
@@ -172,8 +180,14 @@ class Verifier:
     ``host`` header must name; None accepts any host (for checking captured requests offline).
     """
 
-    def __init__(self, credentials: dict[str, str], nonces: NonceCache | None = None,
-                 max_skew_seconds: float = MAX_CLOCK_SKEW_SECONDS, clock=time.time, endpoint=None):
+    def __init__(
+        self,
+        credentials: dict[str, str],
+        nonces: NonceCache | None = None,
+        max_skew_seconds: float = MAX_CLOCK_SKEW_SECONDS,
+        clock=time.time,
+        endpoint=None,
+    ):
         self.credentials = dict(credentials)
         self.nonces = nonces or NonceCache()
         self.max_skew = max_skew_seconds
@@ -198,8 +212,11 @@ class Verifier:
         host = _first(headers, "host")
         if len(headers.get("host", [])) > 1 or (self.endpoint is not None and host not in self.endpoint):
             # What a gateway reached under another name answers: its own calculation differs.
-            raise SignatureError("SignatureDoesNotMatch", "Specified signature does not match our calculation: "
-                                 f"the signed host {host[:100]!r} does not name this endpoint.")
+            raise SignatureError(
+                "SignatureDoesNotMatch",
+                "Specified signature does not match our calculation: "
+                f"the signed host {host[:100]!r} does not name this endpoint.",
+            )
         self._check_date(_first(headers, "x-acs-date"))
         secret = self.credentials.get(auth.access_key_id)
         if secret is None:
@@ -225,7 +242,8 @@ class Verifier:
             sent = datetime.strptime(value.strip(), DATE_FORMAT).replace(tzinfo=UTC).timestamp()
         except ValueError:
             raise SignatureError(
-                "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.") from None
+                "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."
+            ) from None
         if abs(self.clock() - sent) > self.max_skew:
             raise SignatureError("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
 
@@ -238,10 +256,20 @@ def headers_from_message(message) -> dict[str, list[str]]:
     return out
 
 
-def sign_headers(*, access_key_id: str, access_key_secret: str, host: str, action: str, version: str,
-                 query: dict[str, str] | None = None, body: bytes = b"", nonce: str | None = None,
-                 date: str | None = None, extra_headers: dict[str, str] | None = None,
-                 content_type: str | None = FORM_CONTENT_TYPE) -> dict[str, str]:
+def sign_headers(
+    *,
+    access_key_id: str,
+    access_key_secret: str,
+    host: str,
+    action: str,
+    version: str,
+    query: dict[str, str] | None = None,
+    body: bytes = b"",
+    nonce: str | None = None,
+    date: str | None = None,
+    extra_headers: dict[str, str] | None = None,
+    content_type: str | None = FORM_CONTENT_TYPE,
+) -> dict[str, str]:
     """Headers for a signed POST to ``/``: used by tests and tools to talk to the simulator
     without the SDK (e.g. to replay a nonce on purpose).
 
@@ -261,8 +289,14 @@ def sign_headers(*, access_key_id: str, access_key_secret: str, host: str, actio
         headers["content-type"] = content_type
     headers.update({k.lower(): v for k, v in (extra_headers or {}).items()})
     signed = tuple(sorted(headers))
-    creq = canonical_request("POST", "/", urlencode(query or {}), {k: [v] for k, v in headers.items()}, signed,
-                             headers["x-acs-content-sha256"])
+    creq = canonical_request(
+        "POST",
+        "/",
+        urlencode(query or {}),
+        {k: [v] for k, v in headers.items()},
+        signed,
+        headers["x-acs-content-sha256"],
+    )
     headers["authorization"] = (
         f"{ALGORITHM} Credential={access_key_id},SignedHeaders={';'.join(signed)},"
         f"Signature={compute_signature(access_key_secret, creq)}"

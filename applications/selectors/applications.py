@@ -1,4 +1,5 @@
 """Read queries over stored applications: one by key or id, the recently fetched, and the history of one."""
+
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 
 HISTORY_LIMIT = 50

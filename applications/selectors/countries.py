@@ -1,6 +1,7 @@
 """Which applications send to a destination country: the one condition the queue filter and the
 admin search both use (no writes, no network).
 """
+
 from django.db import connection
 from django.db.models import Q
 

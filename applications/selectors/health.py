@@ -4,6 +4,7 @@
 and recent changes) and the planner's liveness, judged against CAMS_PLANNER_INTERVAL_SECONDS (the
 beat interval of the planner).
 """
+
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -38,7 +39,9 @@ def refresh_health(*, now=None) -> dict:
         "unscheduled": apps.filter(next_refresh_at__isnull=True).count(),
         "refreshed_last_hour": apps.filter(fetched_at__gte=hour_ago).count(),
         "changed_last_hour": ApplicationEvent.objects.filter(seen_at__gte=hour_ago)
-        .values("application").distinct().count(),
+        .values("application")
+        .distinct()
+        .count(),
         "failed_last_hour": apps.filter(last_error_at__gte=hour_ago).exclude(last_error_kind="throttled").count(),
         "throttled_last_hour": apps.filter(last_error_at__gte=hour_ago, last_error_kind="throttled").count(),
         "oldest_overdue": oldest_overdue,
@@ -64,11 +67,23 @@ def planner_status(*, last_run, now) -> dict:
 
 def recent_failures(*, now, window=RECENT_WINDOW, limit=RECENT_FAILURES_LIMIT):
     """Applications whose last fetch error (throttling included) happened within ``window``."""
-    return list(ViberApplication.objects.filter(last_error_at__gte=now - window)
-                .order_by("-last_error_at", "-id")
-                .only("id", "request_no", "cust_space_id", "company_english_name", "company_legal_name",
-                      "fetched_at", "last_error_kind", "last_error_code", "last_error_message",
-                      "last_error_request_id", "last_error_at")[:limit])
+    return list(
+        ViberApplication.objects.filter(last_error_at__gte=now - window)
+        .order_by("-last_error_at", "-id")
+        .only(
+            "id",
+            "request_no",
+            "cust_space_id",
+            "company_english_name",
+            "company_legal_name",
+            "fetched_at",
+            "last_error_kind",
+            "last_error_code",
+            "last_error_message",
+            "last_error_request_id",
+            "last_error_at",
+        )[:limit]
+    )
 
 
 def recent_events(*, limit=RECENT_EVENTS_LIMIT):

@@ -6,6 +6,7 @@ the counts above the table (no separate COUNT; cached briefly per filter set, se
 and a page is one LIMIT/OFFSET query over ids followed by a read of only the columns the table
 shows. Metrics are a separate call (the page loads them lazily).
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -35,9 +36,24 @@ SORTS = {
 DEFAULT_SORT = "-created"
 
 # Columns the queue table and its links need; nothing else is read (documents are large).
-LIST_COLUMNS = ("id", "request_no", "cust_space_id", "company_english_name", "company_legal_name",
-                "business_account_name", "request_type", "state", "audit_result", "reason", "gmt_create",
-                "audit_time", "state_changed_at", "review_status", "assignee", "industry")
+LIST_COLUMNS = (
+    "id",
+    "request_no",
+    "cust_space_id",
+    "company_english_name",
+    "company_legal_name",
+    "business_account_name",
+    "request_type",
+    "state",
+    "audit_result",
+    "reason",
+    "gmt_create",
+    "audit_time",
+    "state_changed_at",
+    "review_status",
+    "assignee",
+    "industry",
+)
 
 
 def _final_codes(kind: str) -> list[str]:
@@ -54,9 +70,13 @@ def _search_q(text: str) -> Q:
     if text.isdigit():
         # Request numbers are typed from the start; a prefix LIKE uses the pattern-ops index.
         return Q(request_no__startswith=text) | Q(business_license_number__icontains=text)
-    return (Q(company_english_name__icontains=text) | Q(company_legal_name__icontains=text)
-            | Q(business_account_name__icontains=text) | Q(business_license_number__icontains=text)
-            | Q(request_no__icontains=text))
+    return (
+        Q(company_english_name__icontains=text)
+        | Q(company_legal_name__icontains=text)
+        | Q(business_account_name__icontains=text)
+        | Q(business_license_number__icontains=text)
+        | Q(request_no__icontains=text)
+    )
 
 
 def queue_filter(*, filters: dict, user=None):
@@ -137,8 +157,9 @@ def _counts(grouped, kind):
     return sorted(((code, codes.describe(kind, code), n) for code, n in totals.items()), key=lambda row: -row[2])
 
 
-def queue_page(*, filters: dict, user=None, sort: str | None = None, page: int = 1,
-               page_size: int = PAGE_SIZE) -> QueuePage:
+def queue_page(
+    *, filters: dict, user=None, sort: str | None = None, page: int = 1, page_size: int = PAGE_SIZE
+) -> QueuePage:
     """One page of the filtered, sorted queue with the counts per state and audit result."""
     qs = queue_filter(filters=filters, user=user)
     grouped, counts_as_of = grouped_counts(qs, filters=filters, user=user)
@@ -151,16 +172,26 @@ def queue_page(*, filters: dict, user=None, sort: str | None = None, page: int =
     # Deferred join: walk the OFFSET over ids alone (an index-only scan where the sort index
     # covers it), then read the page's 50 wide rows by primary key. Read even when the cached
     # total says 0: the rows are live, the counts up to COUNTS_SECONDS old.
-    ids = list(ordered.values_list("id", flat=True)[offset:offset + page_size])
+    ids = list(ordered.values_list("id", flat=True)[offset : offset + page_size])
     rows = []
     if ids:
-        by_id = ViberApplication.objects.filter(pk__in=ids).select_related("assignee").only(
-            *LIST_COLUMNS, "assignee__username", "assignee__first_name", "assignee__last_name").in_bulk(ids)
+        by_id = (
+            ViberApplication.objects.filter(pk__in=ids)
+            .select_related("assignee")
+            .only(*LIST_COLUMNS, "assignee__username", "assignee__first_name", "assignee__last_name")
+            .in_bulk(ids)
+        )
         rows = [by_id[pk] for pk in ids if pk in by_id]
-    return QueuePage(rows=rows, number=number, page_size=page_size, total=total, sort=sort,
-                     state_counts=_counts([(s, n) for s, _, n in grouped], "State"),
-                     audit_counts=_counts([(a, n) for _, a, n in grouped], "AuditResult"),
-                     counts_as_of=counts_as_of)
+    return QueuePage(
+        rows=rows,
+        number=number,
+        page_size=page_size,
+        total=total,
+        sort=sort,
+        state_counts=_counts([(s, n) for s, _, n in grouped], "State"),
+        audit_counts=_counts([(a, n) for _, a, n in grouped], "AuditResult"),
+        counts_as_of=counts_as_of,
+    )
 
 
 def _percentile(ordered: list[float], fraction: float) -> float | None:
@@ -177,7 +208,8 @@ def _percentile(ordered: list[float], fraction: float) -> float | None:
 def _audit_durations_seconds(since) -> tuple[int, float | None, float | None]:
     """(count, median, p90) seconds from creation to audit for applications audited since ``since``."""
     qs = ViberApplication.objects.filter(audit_time__gte=since, gmt_create__isnull=False).filter(
-        audit_time__gte=F("gmt_create"))
+        audit_time__gte=F("gmt_create")
+    )
     if connection.vendor == "postgresql":
         # The conditions of ``qs`` written out: ``id IN (subquery)`` joined each audited row back
         # to the table by primary key (7,000 lookups for 30 days at 100,000 rows, 55 ms); this is
@@ -187,13 +219,18 @@ def _audit_durations_seconds(since) -> tuple[int, float | None, float | None]:
                 "SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY d), "
                 "percentile_cont(0.9) WITHIN GROUP (ORDER BY d) FROM ("
                 "SELECT EXTRACT(EPOCH FROM (audit_time - gmt_create)) AS d FROM applications_viberapplication "
-                "WHERE audit_time >= %s AND gmt_create IS NOT NULL AND audit_time >= gmt_create) t", [since])
+                "WHERE audit_time >= %s AND gmt_create IS NOT NULL AND audit_time >= gmt_create) t",
+                [since],
+            )
             n, median, p90 = cursor.fetchone()
         return n, median, p90
     durations = sorted(
-        delta.total_seconds() for delta in qs.annotate(
-            d=ExpressionWrapper(F("audit_time") - F("gmt_create"), output_field=DurationField()))
-        .values_list("d", flat=True) if delta is not None)
+        delta.total_seconds()
+        for delta in qs.annotate(
+            d=ExpressionWrapper(F("audit_time") - F("gmt_create"), output_field=DurationField())
+        ).values_list("d", flat=True)
+        if delta is not None
+    )
     return len(durations), _percentile(durations, 0.5), _percentile(durations, 0.9)
 
 
@@ -204,11 +241,25 @@ def queue_metrics(*, period_days: int = 30, now=None) -> dict:
     """
     now = now or timezone.now()
     pending = ViberApplication.objects.exclude(settled_q())
-    waiting = [(code, codes.describe("State", code), n) for code, n in
-               pending.order_by().values_list("state").annotate(n=Count("*")).order_by("-n")]
-    oldest = pending.filter(gmt_create__isnull=False).order_by("gmt_create", "id").only(
-        "id", "request_no", "cust_space_id", "company_english_name", "company_legal_name", "gmt_create",
-        "state", "audit_result").first()
+    waiting = [
+        (code, codes.describe("State", code), n)
+        for code, n in pending.order_by().values_list("state").annotate(n=Count("*")).order_by("-n")
+    ]
+    oldest = (
+        pending.filter(gmt_create__isnull=False)
+        .order_by("gmt_create", "id")
+        .only(
+            "id",
+            "request_no",
+            "cust_space_id",
+            "company_english_name",
+            "company_legal_name",
+            "gmt_create",
+            "state",
+            "audit_result",
+        )
+        .first()
+    )
     audited, median, p90 = _audit_durations_seconds(now - timedelta(days=period_days))
     return {
         "period_days": period_days,
@@ -225,5 +276,9 @@ def queue_metrics(*, period_days: int = 30, now=None) -> dict:
 
 def queue_distinct(column: str) -> list[str]:
     """Distinct non-empty values of an indexed column (for filter choices; callers cache)."""
-    return list(ViberApplication.objects.exclude(**{column: ""}).order_by(column)
-                .values_list(column, flat=True).distinct()[:500])
+    return list(
+        ViberApplication.objects.exclude(**{column: ""})
+        .order_by(column)
+        .values_list(column, flat=True)
+        .distinct()[:500]
+    )

@@ -1,4 +1,5 @@
 """Read queries behind the internal review panel: the review log, the documents to diff, assignees."""
+
 from django.contrib.auth import get_user_model
 
 from ..models import ApplicationSnapshot, ReviewLogEntry, ViberApplication
@@ -11,8 +12,11 @@ def review_log_list(*, application: ViberApplication, limit: int) -> list[Review
 
 def snapshot_documents(*, application: ViberApplication, limit: int) -> list[ApplicationSnapshot]:
     """The newest ``limit`` snapshots with their documents (and nothing else heavy), newest first."""
-    return list(ApplicationSnapshot.objects.filter(application=application).order_by("-seen_at", "-id")
-                .only("id", "seen_at", "state", "audit_result", "document", "request_id")[:limit])
+    return list(
+        ApplicationSnapshot.objects.filter(application=application)
+        .order_by("-seen_at", "-id")
+        .only("id", "seen_at", "state", "audit_result", "document", "request_id")[:limit]
+    )
 
 
 def user_get(*, pk: int):

@@ -6,6 +6,7 @@ chunk calls the ordinary lookup service per number (cache-aside, single-flight, 
 the shared limiter) and writes the outcome on the number's row: the page polls those rows for
 progress. The last chunk to finish marks the bulk lookup done with a conditional UPDATE.
 """
+
 import logging
 
 from django.db import transaction
@@ -29,11 +30,12 @@ def bulk_lookup_start(*, numbers: list[str], cust_space_id: str = "", actor=None
     with transaction.atomic():
         bulk = BulkLookup.objects.create(created_by=actor, cust_space_id=cust_space_id, total=len(numbers))
         items = BulkLookupItem.objects.bulk_create(
-            [BulkLookupItem(bulk=bulk, position=index, request_no=number) for index, number in enumerate(numbers)])
+            [BulkLookupItem(bulk=bulk, position=index, request_no=number) for index, number in enumerate(numbers)]
+        )
         ids = [item.pk for item in items]
         if not ids[0:1] or ids[0] is None:  # backends that do not return ids from bulk_create
             ids = list(bulk.items.order_by("position").values_list("id", flat=True))
-        chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
+        chunks = [ids[start : start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
         transaction.on_commit(lambda: [tasks.bulk_lookup_chunk.delay(bulk.pk, chunk) for chunk in chunks])
     return bulk
 
@@ -48,17 +50,26 @@ def _outcome_of(item: BulkLookupItem, cust_space_id: str) -> dict:
     except errors.NotFound as error:
         return {"outcome": Outcome.NOT_FOUND, "error_code": _error_code(error.code), "error_message": error.message}
     except errors.CamsError as error:
-        return {"outcome": Outcome.FAILED, "error_code": _error_code(error.code or error.kind),
-                "error_message": error.message}
+        return {
+            "outcome": Outcome.FAILED,
+            "error_code": _error_code(error.code or error.kind),
+            "error_message": error.message,
+        }
     except Exception as error:  # one bad number must not stop the others
         logger.exception("bulk lookup of %s failed", item.request_no)
-        return {"outcome": Outcome.FAILED, "error_code": _error_code(type(error).__name__),
-                "error_message": "Unexpected error; see the worker log"}
+        return {
+            "outcome": Outcome.FAILED,
+            "error_code": _error_code(type(error).__name__),
+            "error_message": "Unexpected error; see the worker log",
+        }
     if result.error is not None:
         # CAMS failed but an older copy exists: the number is known, the fetch failed.
-        return {"outcome": Outcome.FAILED, "application": result.application,
-                "error_code": _error_code(result.error.code or result.error.kind),
-                "error_message": f"Stored copy kept: {result.error.message}"}
+        return {
+            "outcome": Outcome.FAILED,
+            "application": result.application,
+            "error_code": _error_code(result.error.code or result.error.kind),
+            "error_message": f"Stored copy kept: {result.error.message}",
+        }
     return {"outcome": Outcome.FOUND, "application": result.application, "error_code": "", "error_message": ""}
 
 
@@ -73,16 +84,19 @@ def bulk_lookup_run_chunk(*, bulk_id: int, item_ids: list[int]) -> int:
         return 0
     now = timezone.now()
     BulkLookup.objects.filter(pk=bulk_id, status=BulkLookup.Status.QUEUED).update(
-        status=BulkLookup.Status.RUNNING, started_at=now)
+        status=BulkLookup.Status.RUNNING, started_at=now
+    )
     done = 0
     for item in BulkLookupItem.objects.filter(pk__in=item_ids, bulk_id=bulk_id, outcome=Outcome.PENDING):
         fields = _outcome_of(item, bulk.cust_space_id)
         # A redelivered chunk may race its first delivery: only a pending row takes an outcome.
         done += BulkLookupItem.objects.filter(pk=item.pk, outcome=Outcome.PENDING).update(
-            finished_at=timezone.now(), **fields)
+            finished_at=timezone.now(), **fields
+        )
     if not BulkLookupItem.objects.filter(bulk_id=bulk_id, outcome=Outcome.PENDING).exists():
         BulkLookup.objects.filter(pk=bulk_id).exclude(status=BulkLookup.Status.DONE).update(
-            status=BulkLookup.Status.DONE, finished_at=timezone.now())
+            status=BulkLookup.Status.DONE, finished_at=timezone.now()
+        )
     return done
 
 

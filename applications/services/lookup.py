@@ -5,6 +5,7 @@ lock) calls CAMS and upserts; the others wait for the lock and then find the fre
 concurrent misses of one key make exactly one upstream call. Not-found answers are remembered
 briefly so a typo does not hammer the API.
 """
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -61,8 +62,12 @@ def _remember_not_found(request_no, cust_space_id, error):
     if settings.CAMS_NOT_FOUND_TTL_SECONDS:
         cache.set(
             _not_found_cache_key(request_no, cust_space_id),
-            {"at": timezone.now().timestamp(), "message": error.message, "code": error.code,
-             "request_id": error.request_id},
+            {
+                "at": timezone.now().timestamp(),
+                "message": error.message,
+                "code": error.code,
+                "request_id": error.request_id,
+            },
             settings.CAMS_NOT_FOUND_TTL_SECONDS,
         )
 
@@ -80,8 +85,9 @@ def application_lookup(*, request_no: str, cust_space_id: str = "", force: bool 
         if app is None and (remembered := _remembered_not_found(request_no, cust_space_id)):
             raise remembered
     started = timezone.now()
-    with coordinator().lock(_key(request_no, cust_space_id), ttl=settings.CAMS_LOCK_TTL_SECONDS,
-                            wait=settings.CAMS_LOCK_TTL_SECONDS) as leader:
+    with coordinator().lock(
+        _key(request_no, cust_space_id), ttl=settings.CAMS_LOCK_TTL_SECONDS, wait=settings.CAMS_LOCK_TTL_SECONDS
+    ) as leader:
         # Whoever held the lock before us may have fetched what we came for.
         app = application_get(request_no=request_no, cust_space_id=cust_space_id)
         if _is_fresh(app, since=started):
@@ -89,8 +95,13 @@ def application_lookup(*, request_no: str, cust_space_id: str = "", force: bool 
         if app is None and (remembered := _remembered_not_found(request_no, cust_space_id, since=started)):
             raise remembered
         if not leader and app is not None:
-            return LookupResult(app, SOURCE_STALE, errors.UpstreamUnavailable(
-                "Another lookup of this application is still running", code="LookupInProgress"))
+            return LookupResult(
+                app,
+                SOURCE_STALE,
+                errors.UpstreamUnavailable(
+                    "Another lookup of this application is still running", code="LookupInProgress"
+                ),
+            )
         return _fetch_and_store(request_no, cust_space_id, app)
 
 

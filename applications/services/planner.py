@@ -3,6 +3,7 @@
 One planner at a time (a coordination lock) leases the due records (``refresh_plan_due``) and
 enqueues one refresh task each (``applications_refresh_enqueue``).
 """
+
 import logging
 
 from django.conf import settings

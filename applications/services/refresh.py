@@ -5,6 +5,7 @@ is lost (worker killed, message dropped) comes due again when the lease ends: no
 and two planners never hand out the same row. A short per-record claim keeps two workers off
 one record; the store's hash check keeps a redelivered task from writing a second snapshot.
 """
+
 import enum
 from datetime import timedelta
 
@@ -69,8 +70,9 @@ def application_refresh(*, application_id: int, planned_at=None, max_wait: float
         if planned_at is not None and app.fetched_at and app.fetched_at >= planned_at:
             return Outcome.DONE_ALREADY
         try:
-            fetched = cams_fetch_rate_limited(request_no=app.request_no, cust_space_id=app.cust_space_id,
-                                              max_wait=max_wait)
+            fetched = cams_fetch_rate_limited(
+                request_no=app.request_no, cust_space_id=app.cust_space_id, max_wait=max_wait
+            )
         except errors.CamsError as error:
             application_record_failure(application=app, error=error)
             return Outcome.THROTTLED if isinstance(error, errors.Throttled) else Outcome.FAILED

@@ -6,6 +6,7 @@ public function writes the application's review columns and one ``ReviewLogEntry
 transaction (DB writes only, no network) with the application row locked, so two reviewers
 acting at once produce two consistent log entries.
 """
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,13 +35,24 @@ def _display_name(user) -> str:
 
 
 def _log(application, actor, action, *, before="", after="", note="", at) -> ReviewLogEntry:
-    return ReviewLogEntry.objects.create(application=application, actor=actor, actor_name=_display_name(actor),
-                                         at=at, action=action, before=before, after=after, note=note)
+    return ReviewLogEntry.objects.create(
+        application=application,
+        actor=actor,
+        actor_name=_display_name(actor),
+        at=at,
+        action=action,
+        before=before,
+        after=after,
+        note=note,
+    )
 
 
 def _locked(application) -> ViberApplication:
-    return ViberApplication.objects.select_for_update().only(
-        "id", "audit_result", "review_status", "assignee_id", "review_updated_at").get(pk=application.pk)
+    return (
+        ViberApplication.objects.select_for_update()
+        .only("id", "audit_result", "review_status", "assignee_id", "review_updated_at")
+        .get(pk=application.pk)
+    )
 
 
 def review_set_status(*, application: ViberApplication, status: str, actor, note: str = "") -> ReviewLogEntry | None:
@@ -62,8 +74,9 @@ def review_set_status(*, application: ViberApplication, status: str, actor, note
             return None
         now = timezone.now()
         ViberApplication.objects.filter(pk=current.pk).update(review_status=status, review_updated_at=now)
-        entry = _log(current, actor, ReviewLogEntry.Action.STATUS, before=current.review_status, after=status,
-                     note=note, at=now)
+        entry = _log(
+            current, actor, ReviewLogEntry.Action.STATUS, before=current.review_status, after=status, note=note, at=now
+        )
     application.review_status, application.review_updated_at = status, now
     return entry
 
@@ -81,8 +94,7 @@ def review_assign(*, application: ViberApplication, assignee, actor) -> ReviewLo
         before = _display_name(current.assignee) if current.assignee_id else ""
         now = timezone.now()
         ViberApplication.objects.filter(pk=current.pk).update(assignee_id=new_id, review_updated_at=now)
-        entry = _log(current, actor, ReviewLogEntry.Action.ASSIGN, before=before, after=_display_name(assignee),
-                     at=now)
+        entry = _log(current, actor, ReviewLogEntry.Action.ASSIGN, before=before, after=_display_name(assignee), at=now)
     application.assignee, application.review_updated_at = assignee, now
     return entry
 

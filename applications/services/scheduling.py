@@ -1,4 +1,5 @@
 """When each stored application is next refreshed: often while it moves, rarely once settled."""
+
 import random
 from datetime import timedelta
 

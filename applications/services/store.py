@@ -1,26 +1,44 @@
 """Writes of fetched applications: atomic upsert, snapshot on content change, change events."""
+
 from django.db import transaction
 from django.utils import timezone
 
 from ..cams.errors import CamsError
-from .scheduling import next_refresh_after_failure, next_refresh_after_success
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
+from .scheduling import next_refresh_after_failure, next_refresh_after_success
 
 TRACKED_FIELDS = ("state", "audit_result")
 
 
 def fit_to_column(model, name: str, value: str) -> str:
     """``value`` cut to the max_length of ``model``'s column ``name``."""
-    return value[:model._meta.get_field(name).max_length]
+    return value[: model._meta.get_field(name).max_length]
 
 
 # Free-text columns whose upstream strings have no documented length: cut to fit. Codes and ids
 # are short by nature and stored as sent.
-_FREE_TEXT_COLUMNS = ("company_legal_name", "company_english_name", "business_account_name",
-                      "business_license_number", "industry", "contact_name", "contact_email", "contact_phone",
-                      "maap_service_no")
-_AS_SENT_COLUMNS = ("upstream_id", "state", "audit_result", "request_type", "reason", "gmt_create", "audit_time",
-                    "gmt_modified", "audit_record")
+_FREE_TEXT_COLUMNS = (
+    "company_legal_name",
+    "company_english_name",
+    "business_account_name",
+    "business_license_number",
+    "industry",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "maap_service_no",
+)
+_AS_SENT_COLUMNS = (
+    "upstream_id",
+    "state",
+    "audit_result",
+    "request_type",
+    "reason",
+    "gmt_create",
+    "audit_time",
+    "gmt_modified",
+    "audit_record",
+)
 
 
 def _columns(parsed):
@@ -50,8 +68,9 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
             for field in TRACKED_FIELDS:
                 old, new = getattr(app, field), columns[field]
                 if old != new:
-                    ApplicationEvent.objects.create(application=app, field=field, old_value=old, new_value=new,
-                                                    seen_at=seen_at)
+                    ApplicationEvent.objects.create(
+                        application=app, field=field, old_value=old, new_value=new, seen_at=seen_at
+                    )
                     app.state_changed_at = seen_at
         for name, value in columns.items():
             setattr(app, name, value)
@@ -62,9 +81,14 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
         app.save()
         if changed:
             ApplicationSnapshot.objects.create(
-                application=app, content_hash=parsed.content_hash, state=parsed.state,
-                audit_result=parsed.audit_result, document=columns["document"], raw_data=parsed.raw,
-                request_id=fetched.request_id, seen_at=seen_at,
+                application=app,
+                content_hash=parsed.content_hash,
+                state=parsed.state,
+                audit_result=parsed.audit_result,
+                document=columns["document"],
+                raw_data=parsed.raw,
+                request_id=fetched.request_id,
+                seen_at=seen_at,
             )
     return app
 

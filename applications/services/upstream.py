@@ -1,4 +1,5 @@
 """Every CAMS call goes through here, so web lookups and Celery refreshes share one rate limit."""
+
 import time
 
 from django.conf import settings

@@ -5,6 +5,7 @@ value may become a link or an image source: only absolute http(s) URLs with a ho
 else (``javascript:``, ``data:``, relative paths, URLs with control characters) is shown as
 escaped text by the templates.
 """
+
 import json
 from urllib.parse import urlsplit
 

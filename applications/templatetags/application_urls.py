@@ -3,6 +3,7 @@
 For links to the application page itself ``{{ application.get_absolute_url }}`` is enough; this tag
 is for its other views (refresh, background refresh, JSON), which keep the customer space the same way.
 """
+
 from django import template
 
 from ..models.application import application_url

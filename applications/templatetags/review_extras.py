@@ -1,4 +1,5 @@
 """Template filters of the review pages."""
+
 from datetime import timedelta
 
 from django import template

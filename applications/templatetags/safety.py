@@ -3,6 +3,7 @@
 The value is escaped first, then its bidi control characters are replaced by visible ASCII
 markers (``textsafety.mark_bidi``), so the result is safe HTML with nothing reordered.
 """
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe

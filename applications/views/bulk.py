@@ -2,6 +2,7 @@
 
 Thin: the work is services.bulk_lookup's; the pages only start it and read its progress.
 """
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -24,12 +25,14 @@ def bulk_new(request):
         raise PermissionDenied("Only reviewers can start a bulk lookup")
     form = BulkLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        bulk = bulk_lookup_start(numbers=form.cleaned_data["numbers"], cust_space_id=form.cleaned_data["cust_space_id"],
-                                 actor=request.user)
+        bulk = bulk_lookup_start(
+            numbers=form.cleaned_data["numbers"], cust_space_id=form.cleaned_data["cust_space_id"], actor=request.user
+        )
         return redirect("applications:bulk-detail", pk=bulk.pk)
     recent = bulk_lookup_list_recent(user=request.user, limit=10)
-    return render(request, "applications/bulk_new.html", {"form": form, "recent": recent},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "applications/bulk_new.html", {"form": form, "recent": recent}, status=400 if form.errors else 200
+    )
 
 
 def _bulk_context(pk):

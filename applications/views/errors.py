@@ -5,6 +5,7 @@ error (applications/cams/errors.py), and a 400 for a request number or customer 
 not validate. Only the body differs: the lookup error page or the home page re-showing the form
 for people, the error's fields as JSON for scripts.
 """
+
 from functools import wraps
 
 from django.conf import settings
@@ -30,10 +31,16 @@ def _with_retry_after(response, error: CamsError):
 def cams_error_page(request, error: CamsError, *, request_no: str, cust_space_id: str = ""):
     """The lookup error page (what CAMS said, its code and RequestId, the form to try again)."""
     form = LookupForm(initial={"request_no": request_no, "cust_space_id": cust_space_id})
-    context = {"error": error, "request_no": request_no, "cust_space_id": cust_space_id, "form": form,
-               "cust_space_ids": settings.CAMS_CUST_SPACE_IDS}
-    return _with_retry_after(render(request, "applications/lookup_error.html", context, status=error.http_status),
-                             error)
+    context = {
+        "error": error,
+        "request_no": request_no,
+        "cust_space_id": cust_space_id,
+        "form": form,
+        "cust_space_ids": settings.CAMS_CUST_SPACE_IDS,
+    }
+    return _with_retry_after(
+        render(request, "applications/lookup_error.html", context, status=error.http_status), error
+    )
 
 
 def cams_error_json(error: CamsError) -> JsonResponse:
@@ -78,10 +85,12 @@ def application_view(*, json: bool = False):
     def decorator(view):
         @wraps(view)
         def wrapped(request, request_no=None):
-            form = LookupForm({
-                "request_no": request.GET.get("request_no", "") if request_no is None else request_no,
-                "cust_space_id": request.GET.get("cust_space_id", ""),
-            })
+            form = LookupForm(
+                {
+                    "request_no": request.GET.get("request_no", "") if request_no is None else request_no,
+                    "cust_space_id": request.GET.get("cust_space_id", ""),
+                }
+            )
             if not form.is_valid():
                 return invalid_key_json(form) if json else invalid_key_page(request, form)
             request_no, cust_space_id = form.cleaned_data["request_no"], form.cleaned_data["cust_space_id"]

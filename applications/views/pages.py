@@ -3,6 +3,7 @@
 Thin: the request number is validated and CAMS failures answered by ``errors.application_view``;
 fetching is services.lookup's, reading the selectors'.
 """
+
 import time
 
 from django.contrib import messages
@@ -27,7 +28,9 @@ _JUST_FETCHED_SECONDS = 30
 
 def _remember_fetch(request, result, *, request_no, cust_space_id):
     request.session[_JUST_FETCHED] = {
-        "key": [request_no, cust_space_id], "at": time.time(), "source": result.source,
+        "key": [request_no, cust_space_id],
+        "at": time.time(),
+        "source": result.source,
         "error": result.error.as_dict() if result.error else None,
     }
 
@@ -90,9 +93,12 @@ def refresh(request, request_no, cust_space_id):
     _remember_fetch(request, result, request_no=request_no, cust_space_id=cust_space_id)
     if result.error:
         error = result.error
-        messages.error(request, f"Refresh failed: {error.title}. {error.message} "
-                                f"(code {error.code or '—'}, RequestId {error.request_id or '—'}). "
-                                "Showing the stored copy.")
+        messages.error(
+            request,
+            f"Refresh failed: {error.title}. {error.message} "
+            f"(code {error.code or '—'}, RequestId {error.request_id or '—'}). "
+            "Showing the stored copy.",
+        )
     else:
         messages.success(request, "Fetched a fresh copy from CAMS.")
     return redirect(result.application)
@@ -111,6 +117,9 @@ def refresh_background(request, request_no, cust_space_id):
     if application is None:
         raise Http404("No stored application with this request number.")
     applications_refresh_enqueue(application_ids=[application.pk])
-    messages.success(request, "Queued a background refresh. A worker fetches it from CAMS within the "
-                              "rate limit; reload this page in a moment to see the result.")
+    messages.success(
+        request,
+        "Queued a background refresh. A worker fetches it from CAMS within the "
+        "rate limit; reload this page in a moment to see the result.",
+    )
     return redirect(application)

@@ -5,6 +5,7 @@ below name the known fields and ``extra_fields`` collects the rest. Values come 
 raw ``Data`` (top level) and the normalised ``audit_record`` (list fields flattened), never
 re-typed: the template escapes them and decides links through ``application_extras``.
 """
+
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,60 +31,84 @@ class Field:
 _TIME_COLUMNS = {key: DATA_ATTRIBUTES[key] for key in TIME_FIELDS}
 
 SECTIONS = (
-    ("status", "Status and audit", (
-        Field("State", "State", DATA, "code:State"),
-        Field("Audit result", "AuditResult", DATA, "code:AuditResult"),
-        Field("Audit comment", "Reason", DATA, "long"),
-        Field("Audit time", "AuditTime", DATA, "time"),
-        Field("Request type", "RequestType", DATA, "code:RequestType"),
-        Field("Created", "GmtCreate", DATA, "time"),
-        Field("Modified", "GmtModifier", DATA, "time"),
-        Field("Request number", "RequestNo", DATA),
-        Field("Id", "Id", DATA),
-        Field("Creator", "Creator", DATA),
-        Field("Modifier", "Modifier", DATA),
-        Field("Viber service number", "MaapServiceNo", DATA),
-        Field("Subscriber code", "SubscriberCode", DATA),
-    )),
-    ("company", "Company", (
-        Field("Legal name", "CompanyLegalName"),
-        Field("English name", "CompanyEnglishName"),
-        Field("Legal representative", "CompanyLegalPerson"),
-        Field("Registered country", "CompanyRegisteredCountry"),
-        Field("Headquarters address", "CompleteAddressOfHeadquarters", kind="long"),
-        Field("Business licence number", "BusinessLicenseRegistrationNumber"),
-        Field("Industry", "IndustryInvolved"),
-        Field("Industry description", "IndustryDescription", kind="long"),
-        Field("Profile", "CompanyProfile", kind="long"),
-        Field("Website", "WebAddress", kind="url"),
-    )),
-    ("contact", "Contact", (
-        Field("Name", "ContactName"),
-        Field("Position", "ContactPosition"),
-        Field("Email", "ContactEmail"),
-        Field("Contact mail (older field)", "ContactMail"),
-        Field("Phone", "ContactPhone"),
-    )),
-    ("messaging", "Business account and messaging", (
-        Field("Business account name", "BusinessAccountName"),
-        Field("Conversation name", "MessageSessionName"),
-        Field("Conversation introduction", "MessageDialogueIntroduction", kind="long"),
-        Field("Messaging enabled on", "MessageEnableDate"),
-        Field("Age limit", "AgeLimit"),
-        Field("Reason for applying", "ApplyReason", kind="long"),
-        Field("Recovery status", "NowRecovery"),
-        Field("Recovery date", "RecoveryDate"),
-        Field("Suspension date", "SuspensionDate"),
-    )),
-    ("documents", "Documents and links", (
-        Field("Letter of guarantee", "LetterGuarantee", kind="url"),
-        Field("Supplementary information", "OtherLetterGuarantee", kind="url"),
-        Field("Website", "WebAddress", kind="url"),
-    )),
-    ("auto-reply", "Auto-reply", (
-        Field("Auto-reply enabled", "EnableAutoReply", kind="flag"),
-        Field("Reply content", "ReplyContent", kind="long"),
-    )),
+    (
+        "status",
+        "Status and audit",
+        (
+            Field("State", "State", DATA, "code:State"),
+            Field("Audit result", "AuditResult", DATA, "code:AuditResult"),
+            Field("Audit comment", "Reason", DATA, "long"),
+            Field("Audit time", "AuditTime", DATA, "time"),
+            Field("Request type", "RequestType", DATA, "code:RequestType"),
+            Field("Created", "GmtCreate", DATA, "time"),
+            Field("Modified", "GmtModifier", DATA, "time"),
+            Field("Request number", "RequestNo", DATA),
+            Field("Id", "Id", DATA),
+            Field("Creator", "Creator", DATA),
+            Field("Modifier", "Modifier", DATA),
+            Field("Viber service number", "MaapServiceNo", DATA),
+            Field("Subscriber code", "SubscriberCode", DATA),
+        ),
+    ),
+    (
+        "company",
+        "Company",
+        (
+            Field("Legal name", "CompanyLegalName"),
+            Field("English name", "CompanyEnglishName"),
+            Field("Legal representative", "CompanyLegalPerson"),
+            Field("Registered country", "CompanyRegisteredCountry"),
+            Field("Headquarters address", "CompleteAddressOfHeadquarters", kind="long"),
+            Field("Business licence number", "BusinessLicenseRegistrationNumber"),
+            Field("Industry", "IndustryInvolved"),
+            Field("Industry description", "IndustryDescription", kind="long"),
+            Field("Profile", "CompanyProfile", kind="long"),
+            Field("Website", "WebAddress", kind="url"),
+        ),
+    ),
+    (
+        "contact",
+        "Contact",
+        (
+            Field("Name", "ContactName"),
+            Field("Position", "ContactPosition"),
+            Field("Email", "ContactEmail"),
+            Field("Contact mail (older field)", "ContactMail"),
+            Field("Phone", "ContactPhone"),
+        ),
+    ),
+    (
+        "messaging",
+        "Business account and messaging",
+        (
+            Field("Business account name", "BusinessAccountName"),
+            Field("Conversation name", "MessageSessionName"),
+            Field("Conversation introduction", "MessageDialogueIntroduction", kind="long"),
+            Field("Messaging enabled on", "MessageEnableDate"),
+            Field("Age limit", "AgeLimit"),
+            Field("Reason for applying", "ApplyReason", kind="long"),
+            Field("Recovery status", "NowRecovery"),
+            Field("Recovery date", "RecoveryDate"),
+            Field("Suspension date", "SuspensionDate"),
+        ),
+    ),
+    (
+        "documents",
+        "Documents and links",
+        (
+            Field("Letter of guarantee", "LetterGuarantee", kind="url"),
+            Field("Supplementary information", "OtherLetterGuarantee", kind="url"),
+            Field("Website", "WebAddress", kind="url"),
+        ),
+    ),
+    (
+        "auto-reply",
+        "Auto-reply",
+        (
+            Field("Auto-reply enabled", "EnableAutoReply", kind="flag"),
+            Field("Reply content", "ReplyContent", kind="long"),
+        ),
+    ),
 )
 
 # Record fields shown as tables or images rather than rows.
@@ -101,8 +126,12 @@ class Row:
     parsed: object = None  # a datetime for "time", a CodeInfo for "code:*", a label for "flag"
 
 
-_COLUMN_LABELS = {"CompanyAddressTitle": "Title", "CompanyAddress": "Address",
-                  "CompanyTelTitle": "Title", "CompanyTelNumber": "Number"}
+_COLUMN_LABELS = {
+    "CompanyAddressTitle": "Title",
+    "CompanyAddress": "Address",
+    "CompanyTelTitle": "Title",
+    "CompanyTelNumber": "Number",
+}
 
 
 @dataclass
@@ -191,8 +220,13 @@ class Change:
 
 def event_change(event) -> Change:
     kind = _EVENT_CODE_KINDS.get(event.field, event.field)
-    return Change(event, event.seen_at, event.get_field_display(),
-                  codes.describe(kind, event.old_value), codes.describe(kind, event.new_value))
+    return Change(
+        event,
+        event.seen_at,
+        event.get_field_display(),
+        codes.describe(kind, event.old_value),
+        codes.describe(kind, event.new_value),
+    )
 
 
 @dataclass(frozen=True)

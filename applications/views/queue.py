@@ -2,6 +2,7 @@
 
 Thin: filtering and figures come from selectors.queue. Anyone signed in may read.
 """
+
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -19,9 +20,17 @@ EXPORT_MAX_ROWS = 100_000
 
 # Table columns that sort when their header is clicked: (label, sort key or None).
 QUEUE_COLUMNS = (
-    ("Request number", "request_no"), ("Company", "company"), ("Business account", None),
-    ("Request type", None), ("State", "state"), ("Audit result", "audit_result"), ("Reason", None),
-    ("Created", "created"), ("Audited", "audited"), ("In state for", "in_state"), ("Internal status", "status"),
+    ("Request number", "request_no"),
+    ("Company", "company"),
+    ("Business account", None),
+    ("Request type", None),
+    ("State", "state"),
+    ("Audit result", "audit_result"),
+    ("Reason", None),
+    ("Created", "created"),
+    ("Audited", "audited"),
+    ("In state for", "in_state"),
+    ("Internal status", "status"),
     ("Assignee", None),
 )
 
@@ -55,23 +64,34 @@ def queue(request):
         current = page.sort.lstrip("-") == key
         descending = page.sort.startswith("-")
         next_sort = key if current and descending else f"-{key}"
-        columns.append({
-            "label": label, "url": "?" + _query(params, sort=next_sort),
-            "aria_sort": ("descending" if descending else "ascending") if current else None,
-            "next": "ascending" if next_sort == key else "descending",
-        })
+        columns.append(
+            {
+                "label": label,
+                "url": "?" + _query(params, sort=next_sort),
+                "aria_sort": ("descending" if descending else "ascending") if current else None,
+                "next": "ascending" if next_sort == key else "descending",
+            }
+        )
     context = {
-        "form": form, "page": page, "columns": columns, "params": params,
-        "filtered": bool(filters), "sort_label": SORT_LABELS.get(page.sort.lstrip("-"), ""),
-        "query": _query(params), "previous_url": "?" + _query(params, page=page.number - 1),
-        "next_url": "?" + _query(params, page=page.number + 1), "last_url": "?" + _query(params, page=page.pages),
+        "form": form,
+        "page": page,
+        "columns": columns,
+        "params": params,
+        "filtered": bool(filters),
+        "sort_label": SORT_LABELS.get(page.sort.lstrip("-"), ""),
+        "query": _query(params),
+        "previous_url": "?" + _query(params, page=page.number - 1),
+        "next_url": "?" + _query(params, page=page.number + 1),
+        "last_url": "?" + _query(params, page=page.pages),
         "first_url": "?" + _query(params, page=1),
         "state_link": lambda code: "?" + _query(params, state=code),
-        "periods": METRIC_PERIODS, "counts_seconds": COUNTS_SECONDS,
+        "periods": METRIC_PERIODS,
+        "counts_seconds": COUNTS_SECONDS,
     }
     context["state_links"] = [(code, info, n, "?" + _query(params, state=code)) for code, info, n in page.state_counts]
-    context["audit_links"] = [(code, info, n, "?" + _query(params, audit_result=code))
-                              for code, info, n in page.audit_counts]
+    context["audit_links"] = [
+        (code, info, n, "?" + _query(params, audit_result=code)) for code, info, n in page.audit_counts
+    ]
     return render(request, "applications/queue.html", context)
 
 

@@ -3,6 +3,7 @@
 Thin: writes come from services.review, which checks the permission again. A viewer's POST
 answers 403 whatever the form says.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,8 +65,9 @@ def _review_action(request, pk, form_class, act):
 @login_required
 def review_status(request, pk):
     def act(application, data):
-        entry = review_services.review_set_status(application=application, status=data["status"],
-                                                  actor=request.user, note=data["note"])
+        entry = review_services.review_set_status(
+            application=application, status=data["status"], actor=request.user, note=data["note"]
+        )
         if entry:
             return messages.SUCCESS, f"Internal status set to {application.get_review_status_display()}."
         return messages.INFO, "The internal status was already that."

@@ -1,4 +1,5 @@
 """What the application page adds for the internal review: the review panel and snapshot diffs."""
+
 from dataclasses import dataclass
 
 from ..diffing import ADDED, REMOVED, snapshot_changes, value_text
@@ -27,8 +28,15 @@ class SnapshotDiff:
 
 
 def _rows(changes) -> list[ChangeRow]:
-    return [ChangeRow(change.path, change.kind, "" if change.kind == ADDED else value_text(change.before),
-                      "" if change.kind == REMOVED else value_text(change.after)) for change in changes]
+    return [
+        ChangeRow(
+            change.path,
+            change.kind,
+            "" if change.kind == ADDED else value_text(change.before),
+            "" if change.kind == REMOVED else value_text(change.after),
+        )
+        for change in changes
+    ]
 
 
 def snapshot_diffs(application, *, limit: int = SNAPSHOT_DIFF_LIMIT) -> list[SnapshotDiff]:
@@ -54,7 +62,8 @@ def review_context(request, application) -> dict:
     return {
         "can_review": editable,
         "review_status_label": ReviewStatus(application.review_status).label
-        if application.review_status in ReviewStatus.values else application.review_status,
+        if application.review_status in ReviewStatus.values
+        else application.review_status,
         **forms,
         "review_log": review_log_list(application=application, limit=REVIEW_LOG_LIMIT),
         "snapshot_diffs": snapshot_diffs(application),

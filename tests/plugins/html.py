@@ -1,4 +1,5 @@
 """Reading rendered pages: parse a response, and read a node's text as a person sees it."""
+
 import pytest
 from bs4 import BeautifulSoup
 

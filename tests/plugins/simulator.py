@@ -14,6 +14,7 @@
   GetViberByRequestNo through an SDK client; ``viber_client_error`` expects a ClientException
   from the same call and returns it.
 """
+
 import json
 import urllib.error
 import urllib.request
@@ -41,12 +42,15 @@ def make_sdk_client(handle: SimulatorHandle, access_key_id=None, access_key_secr
 
     config.setdefault("connect_timeout", 2000)
     config.setdefault("read_timeout", 5000)
-    return Client(Config(
-        endpoint=handle.endpoint, protocol="http",
-        access_key_id=access_key_id or handle.access_key_id,
-        access_key_secret=access_key_secret or handle.access_key_secret,
-        **config,
-    ))
+    return Client(
+        Config(
+            endpoint=handle.endpoint,
+            protocol="http",
+            access_key_id=access_key_id or handle.access_key_id,
+            access_key_secret=access_key_secret or handle.access_key_secret,
+            **config,
+        )
+    )
 
 
 @dataclass
@@ -59,15 +63,29 @@ class RawReply:
         return json.loads(self.body)
 
 
-def raw_call(handle: SimulatorHandle, query: dict | None = None, *, body: bytes = b"", headers: dict | None = None,
-             access_key_id=None, access_key_secret=None, action=ACTION, version=VERSION, **sign_options) -> RawReply:
+def raw_call(
+    handle: SimulatorHandle,
+    query: dict | None = None,
+    *,
+    body: bytes = b"",
+    headers: dict | None = None,
+    access_key_id=None,
+    access_key_secret=None,
+    action=ACTION,
+    version=VERSION,
+    **sign_options,
+) -> RawReply:
     """POST / with our own signature (see ``signature.sign_headers``), or exactly ``headers`` if given."""
     query = query or {}
     if headers is None:
         headers = sign_headers(
             access_key_id=access_key_id or handle.access_key_id,
             access_key_secret=access_key_secret or handle.access_key_secret,
-            host=handle.endpoint, action=action, version=version, query=query, **sign_options,
+            host=handle.endpoint,
+            action=action,
+            version=version,
+            query=query,
+            **sign_options,
         )
     url = f"{handle.url}/?{urlencode(query)}" if query else f"{handle.url}/"
     request = urllib.request.Request(url, data=body, method="POST", headers=headers)
@@ -126,7 +144,8 @@ def signed_call():
 
 def _viber_get(client, request_no=EXAMPLE_REQUEST_NO, cust_space_id=None):
     return client.get_viber_by_request_no(
-        cams_models.GetViberByRequestNoRequest(request_no=request_no, cust_space_id=cust_space_id))
+        cams_models.GetViberByRequestNoRequest(request_no=request_no, cust_space_id=cust_space_id)
+    )
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@
 The groups come from migration 0002_review; tests that flush the database (transaction=True)
 lose them, so ``make_user`` re-creates a missing group with the migration's permissions.
 """
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
@@ -18,8 +19,9 @@ _GROUP_PERMISSIONS = {
 def _group(name: str) -> Group:
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="applications",
-                                                         codename__in=_GROUP_PERMISSIONS[name]))
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="applications", codename__in=_GROUP_PERMISSIONS[name])
+        )
     return group
 
 

@@ -3,6 +3,7 @@
 Runs against an in-process CAMS simulator over loopback through the real SDK, on the
 configured database and cache. Prints both timings and their ratio, measured in one run.
 """
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -34,8 +35,10 @@ class Command(BaseCommand):
             assert application_lookup(request_no=request_no).source == SOURCE_CACHE
             calls = simulator.stats()["calls"]
 
-        self.stdout.write(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
-                          f"simulated latency: {latency_ms} ms, CAMS calls made: {calls}")
+        self.stdout.write(
+            f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+            f"simulated latency: {latency_ms} ms, CAMS calls made: {calls}"
+        )
         self.stdout.write(format_row("fresh lookup (CAMS call)", fresh))
         self.stdout.write(format_row("cached lookup (database)", cached))
         self.stdout.write(f"cached is {fresh['median_ms'] / cached['median_ms']:.1f}x faster than fresh (median)")

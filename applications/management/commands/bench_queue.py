@@ -13,6 +13,7 @@ Per queue case it prints:
   the stock way, timed alternately in the same run: a ratio the shared machine's noise cannot
   move much, unlike the milliseconds.
 """
+
 import time
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -72,15 +73,18 @@ class Command(BaseCommand):
             ("filtered by country+type", f"{queue}?country=DE&request_type=viberOpen&sort=-audited"),
             (f"search '{term}'", f"{queue}?{urlencode({'q': term})}"),
         ]
-        self.stdout.write(f"{connection.vendor}: {total} applications, {filtered_total} match '{filtered}'; "
-                          f"{repeat} requests each after one warm-up; medians (p90) in ms")
+        self.stdout.write(
+            f"{connection.vendor}: {total} applications, {filtered_total} match '{filtered}'; "
+            f"{repeat} requests each after one warm-up; medians (p90) in ms"
+        )
         worst = 0.0
         for label, url in cases:
             worst = max(worst, self._queue_case(label, url, repeat, baseline=not no_baseline))
         metrics = reverse("applications:queue-metrics") + "?period=30"
         stats, queries = self._requests(metrics, repeat, before=None)
-        self.stdout.write(f"{'metrics fragment (30 d)':<28} {stats['median_ms']:7.1f} ({stats['p90_ms']:6.1f})  "
-                          f"q={queries}")
+        self.stdout.write(
+            f"{'metrics fragment (30 d)':<28} {stats['median_ms']:7.1f} ({stats['p90_ms']:6.1f})  q={queries}"
+        )
         worst = max(worst, stats["median_ms"])
         verdict = "OK" if worst < TARGET_MS else "OVER"
         self.stdout.write(f"worst median {worst:.1f} ms (cold): {verdict} (target < {TARGET_MS} ms)")
@@ -91,8 +95,10 @@ class Command(BaseCommand):
         key = filters_key(filters, self.user)
         cold, cold_queries = self._requests(url, repeat, before=lambda: cache.delete(key))
         warm, warm_queries = self._requests(url, repeat, before=None)
-        line = (f"{label:<28} cold {cold['median_ms']:7.1f} ({cold['p90_ms']:6.1f}) q={cold_queries:<2}  "
-                f"warm {warm['median_ms']:7.1f} ({warm['p90_ms']:6.1f}) q={warm_queries:<2}")
+        line = (
+            f"{label:<28} cold {cold['median_ms']:7.1f} ({cold['p90_ms']:6.1f}) q={cold_queries:<2}  "
+            f"warm {warm['median_ms']:7.1f} ({warm['p90_ms']:6.1f}) q={warm_queries:<2}"
+        )
         if baseline:
             line += "  " + self._versus_naive(dict(parse_qsl(urlsplit(url).query)), filters, key, repeat)
         self.stdout.write(line)

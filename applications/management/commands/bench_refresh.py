@@ -8,6 +8,7 @@ N / CAMS_MAX_QPS, the calls made, the throttled calls and the records changed.
 
 Needs Redis (REDIS_URL) and uses the configured database: point DATABASE_URL at a scratch one.
 """
+
 import time
 from contextlib import ExitStack
 
@@ -29,8 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--n", type=int, default=2000)
         parser.add_argument("--qps", type=float, default=50.0, help="CAMS_MAX_QPS for the workers")
-        parser.add_argument("--sim-max-qps", type=float, default=None,
-                            help="the simulator's own limit (default: the same as --qps)")
+        parser.add_argument(
+            "--sim-max-qps", type=float, default=None, help="the simulator's own limit (default: the same as --qps)"
+        )
         parser.add_argument("--latency-ms", type=int, default=50)
         # Two processes use both cores (the GIL caps one process's threads at one core).
         parser.add_argument("--concurrency", type=int, default=6, help="threads per worker process")
@@ -55,12 +57,17 @@ class Command(BaseCommand):
             ViberApplication.objects.update(next_refresh_at=timezone.now())
             simulator.simulator.stats.reset()  # count only the refresh's calls
             env = {
-                "DATABASE_URL": current_database_url(), "REDIS_URL": settings.REDIS_URL,
-                "CAMS_ENDPOINT": simulator.endpoint, "CAMS_PROTOCOL": "http",
+                "DATABASE_URL": current_database_url(),
+                "REDIS_URL": settings.REDIS_URL,
+                "CAMS_ENDPOINT": simulator.endpoint,
+                "CAMS_PROTOCOL": "http",
                 "ALIBABA_CLOUD_ACCESS_KEY_ID": simulator.access_key_id,
                 "ALIBABA_CLOUD_ACCESS_KEY_SECRET": simulator.access_key_secret,
-                "CAMS_MAX_QPS": qps, "CAMS_REFRESH_RETRY_BASE_SECONDS": 0.5, "CAMS_REFRESH_MAX_RETRIES": 10,
-                "CAMS_RATE_LIMIT_WAIT_SECONDS": 60, "DJANGO_LOG_LEVEL": "WARNING",
+                "CAMS_MAX_QPS": qps,
+                "CAMS_REFRESH_RETRY_BASE_SECONDS": 0.5,
+                "CAMS_REFRESH_MAX_RETRIES": 10,
+                "CAMS_RATE_LIMIT_WAIT_SECONDS": 60,
+                "DJANGO_LOG_LEVEL": "WARNING",
             }
             started_at = timezone.now()
             with ExitStack() as stack:
@@ -93,4 +100,3 @@ class Command(BaseCommand):
                 break
             time.sleep(0.2)
         return refreshed
-

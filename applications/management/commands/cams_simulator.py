@@ -9,6 +9,7 @@ with the pair in settings CAMS_SIMULATOR_ACCESS_KEY_ID / CAMS_SIMULATOR_ACCESS_K
 Control endpoints (tests, demos): GET /_sim/stats, GET|POST /_sim/faults, POST /_sim/advance,
 GET /_sim/record, GET /_sim/samples, POST /_sim/reset.
 """
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,14 +27,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=settings.CAMS_SIMULATOR_HOST)
-        parser.add_argument("--port", type=int, default=settings.CAMS_SIMULATOR_PORT,
-                            help="0 picks a free port (printed on start).")
+        parser.add_argument(
+            "--port", type=int, default=settings.CAMS_SIMULATOR_PORT, help="0 picks a free port (printed on start)."
+        )
         parser.add_argument("--access-key-id", default=settings.CAMS_SIMULATOR_ACCESS_KEY_ID)
         parser.add_argument("--access-key-secret", default=settings.CAMS_SIMULATOR_ACCESS_KEY_SECRET)
-        parser.add_argument("--evolve-seconds", type=float, default=None,
-                            help="Advance still-moving applications one step per this many seconds.")
-        parser.add_argument("--not-found-style", choices=NOT_FOUND_STYLES, default="data-null",
-                            help="data-null: 200 with Data null (default); code: 200 with Code InvalidParameter.RequestNo.")
+        parser.add_argument(
+            "--evolve-seconds",
+            type=float,
+            default=None,
+            help="Advance still-moving applications one step per this many seconds.",
+        )
+        parser.add_argument(
+            "--not-found-style",
+            choices=NOT_FOUND_STYLES,
+            default="data-null",
+            help="data-null: 200 with Data null (default); code: 200 with Code InvalidParameter.RequestNo.",
+        )
         parser.add_argument("--data-seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="Number of applications in the data set.")
         parser.add_argument("--latency-ms", type=int, default=0)
@@ -49,13 +59,23 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         try:
             server = make_server(
-                opts["host"], opts["port"],
-                access_key_id=opts["access_key_id"], access_key_secret=opts["access_key_secret"],
-                data_seed=opts["data_seed"], size=opts["size"], evolve_seconds=opts["evolve_seconds"],
-                not_found_style=opts["not_found_style"], control=not opts["no_control"], verbose=opts["verbose"],
-                latency_ms=opts["latency_ms"], error_rate=opts["error_rate"], throttle_rate=opts["throttle_rate"],
-                max_qps=opts["max_qps"], malformed_rate=opts["malformed_rate"],
-                malformed_kind=opts["malformed_kind"], seed=opts["seed"],
+                opts["host"],
+                opts["port"],
+                access_key_id=opts["access_key_id"],
+                access_key_secret=opts["access_key_secret"],
+                data_seed=opts["data_seed"],
+                size=opts["size"],
+                evolve_seconds=opts["evolve_seconds"],
+                not_found_style=opts["not_found_style"],
+                control=not opts["no_control"],
+                verbose=opts["verbose"],
+                latency_ms=opts["latency_ms"],
+                error_rate=opts["error_rate"],
+                throttle_rate=opts["throttle_rate"],
+                max_qps=opts["max_qps"],
+                malformed_rate=opts["malformed_rate"],
+                malformed_kind=opts["malformed_kind"],
+                seed=opts["seed"],
             )
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot start the CAMS simulator: {exc}") from exc

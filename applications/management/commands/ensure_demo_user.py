@@ -4,6 +4,7 @@ The password is generated once, kept in var/demo-password (mode 600, never in gi
 and re-applied on every run, so `make run` always prints a login that works.
 Refused when DJANGO_ENV=production.
 """
+
 import os
 import secrets
 

@@ -4,6 +4,7 @@ and the web server, each a child process whose output is prefixed with its name.
 Ctrl-C (or SIGTERM) stops every child: SIGTERM first, SIGKILL after a timeout. If any
 child dies on its own, the others are stopped too and the command exits non-zero.
 """
+
 import os
 import signal
 import socket
@@ -36,8 +37,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
-        parser.add_argument("--no-simulator", action="store_true",
-                            help="do not start the CAMS simulator (e.g. CAMS_ENDPOINT points elsewhere)")
+        parser.add_argument(
+            "--no-simulator",
+            action="store_true",
+            help="do not start the CAMS simulator (e.g. CAMS_ENDPOINT points elsewhere)",
+        )
 
     def handle(self, *args, port, no_simulator, **options):
         if settings.IS_PRODUCTION:
@@ -52,8 +56,10 @@ class Command(BaseCommand):
         wanted = {"web": port} if no_simulator else {"web": port, "simulator": sim_port}
         for name, wanted_port in wanted.items():
             if port_open(wanted_port):
-                raise CommandError(f"port {wanted_port} ({name}) is already in use; stop what runs there"
-                                   + (" or pass --port" if name == "web" else ""))
+                raise CommandError(
+                    f"port {wanted_port} ({name}) is already in use; stop what runs there"
+                    + (" or pass --port" if name == "web" else "")
+                )
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self.on_signal)
@@ -67,8 +73,7 @@ class Command(BaseCommand):
             "web": manage + ["runserver", f"{HOST}:{port}", "--noreload"],
         }
         if not no_simulator:
-            commands = {"simulator": manage + ["cams_simulator", "--host", HOST, "--port", str(sim_port)],
-                        **commands}
+            commands = {"simulator": manage + ["cams_simulator", "--host", HOST, "--port", str(sim_port)], **commands}
 
         failure = None
         try:
@@ -91,8 +96,13 @@ class Command(BaseCommand):
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
         # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order.
         process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.children[name] = process
         pump = threading.Thread(target=self.pump, args=(name, process), daemon=True)
@@ -189,7 +199,8 @@ class Command(BaseCommand):
             "Viber Review is running",
             f"  Open:      http://{HOST}:{port}/",
             f"  Login:     {login}",
-            f"  Simulator: http://{HOST}:{sim_port}/ (CAMS endpoint)" if sim_port
+            f"  Simulator: http://{HOST}:{sim_port}/ (CAMS endpoint)"
+            if sim_port
             else f"  CAMS:      {settings.CAMS_PROTOCOL}://{settings.CAMS_ENDPOINT or 'SDK default endpoint'}",
             f"  Stack:     database {database}, Celery broker {broker}, data in {settings.VAR_DIR}",
             "  Stop:      press Ctrl-C",
