@@ -14,6 +14,7 @@ from django.urls import reverse
 from applications.admin import search
 from applications.admin.filters import distinct_values
 from applications.admin.pagination import EstimatedCountPaginator
+from applications.admin.search import CONTAINS_FIELDS
 from applications.benchmarks.seeding import seed_applications
 from applications.models import ViberApplication
 
@@ -79,18 +80,7 @@ def test_one_search_term_is_a_bitmap_or_over_all_the_indexes():
     assert "app_search_destinations_local_gin" in explained and "Seq Scan" not in explained
 
 
-@pytest.mark.parametrize(
-    "which",
-    [
-        "company_legal_name",
-        "company_english_name",
-        "business_account_name",
-        "business_license_number",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-    ],
-)
+@pytest.mark.parametrize("which", CONTAINS_FIELDS)
 def test_seeded_rows_are_found_by_a_fragment_of_each_field(admin_client, seeded, which):
     value = getattr(seeded, which)
     fragment = value[1:-1] if len(value) > 4 else value

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from applications.admin.search import CONTAINS_FIELDS, PREFIX_FIELDS
 from applications.benchmarks.seeding import generate_row
 from applications.models import ReviewStatus, ViberApplication
 
@@ -24,14 +25,8 @@ def test_seeded_rows_fill_every_searched_column_and_the_json_documents():
     call_command("seed_applications", 40, verbosity=0)
     for app in ViberApplication.objects.all():
         for column in (
-            "request_no",
-            "company_legal_name",
-            "company_english_name",
-            "business_account_name",
-            "business_license_number",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
+            *PREFIX_FIELDS,
+            *CONTAINS_FIELDS,
             "industry",
             "state",
             "audit_result",

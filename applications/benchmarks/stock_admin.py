@@ -17,21 +17,17 @@ from django.urls import path
 
 from ..admin.applications import ViberApplicationAdmin
 from ..admin.filters import code_filter
+from ..admin.search import CONTAINS_FIELDS, PREFIX_FIELDS
 from ..models import ViberApplication
 
 site = admin.AdminSite(name="stock_admin")
 
 
 class StockApplicationAdmin(ViberApplicationAdmin):
+    # The same columns as ours, searched the way Django does by default.
     search_fields = (
-        "^request_no",
-        "company_legal_name",
-        "company_english_name",
-        "business_account_name",
-        "business_license_number",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
+        *(f"^{name}" for name in PREFIX_FIELDS),
+        *CONTAINS_FIELDS,
         "audit_record__MessageDestinationCountry",
         "audit_record__MessageDestinationInternationalCountry",
     )
