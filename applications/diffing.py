@@ -8,18 +8,36 @@ reads, so a change appears once under its upstream name instead of twice (the ty
 - lists of strings (logos, destination countries) as multisets: entries added and removed;
 - lists of rows (addresses, telephones): row by row when the count is unchanged (so an edited
   address shows the one column that changed), else as rows added and removed.
+
+The content hash is taken over the raw ``Data``, so whatever changes the hash must show here too:
+scalars the parsed form cannot show exactly are compared as sent (the document's ``as_sent``), and
+each time field appears twice, parsed (``AuditTime``) and as sent (``AuditTime (raw)``, JSON text),
+the raw row left out when both parsed times are valid and already show the change.
 """
 
 import json
 from collections import Counter
 from dataclasses import dataclass
 
-from .cams.fields import DATA_ATTRIBUTES, DESTINATION_FIELDS, IDENTITY_FIELDS, STRUCTURED_ATTRIBUTES
+from .cams.fields import (
+    AUDIT_RECORD,
+    DATA_ATTRIBUTES,
+    DESTINATION_FIELDS,
+    IDENTITY_FIELDS,
+    STRUCTURED_ATTRIBUTES,
+    TIME_FIELDS,
+)
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
 # Top-level document keys shown, under the name CAMS uses for them in Data (identity excluded).
 _TOP_LEVEL = tuple((attribute, key) for key, attribute in DATA_ATTRIBUTES.items() if key not in IDENTITY_FIELDS)
+AS_SENT = "as_sent"  # the document key holding upstream values as sent (cams.parsing.values_as_sent)
+
+
+def raw_path(time_field: str) -> str:
+    """The diff path of a time field's value as sent, beside its parsed path."""
+    return f"{time_field} (raw)"
 
 
 @dataclass(frozen=True)
@@ -87,13 +105,32 @@ def _destination_text(entry) -> str:
     return f"{name} ({raw})" if name and raw and name != raw else (raw or name)
 
 
-def comparable(document) -> dict:
-    """A snapshot document reshaped for comparison (see the module docstring)."""
+def comparable(document, *, as_sent: bool = True) -> dict:
+    """A snapshot document reshaped for comparison (see the module docstring).
+
+    ``as_sent=False`` ignores the values kept as sent, to compare with a document stored before
+    they were kept (which would otherwise show each of them as added).
+    """
     document = document if isinstance(document, dict) else {}
-    view = {label: document.get(key) for key, label in _TOP_LEVEL if key in document}
+    sent = document.get(AS_SENT) if as_sent and isinstance(document.get(AS_SENT), dict) else {}
+    view = {}
+    for key, label in _TOP_LEVEL:
+        if label in TIME_FIELDS:
+            if key in document:
+                view[label] = document[key]
+            if label in sent:
+                view[raw_path(label)] = _canonical(sent[label])
+        elif key in document:
+            view[label] = sent.get(label, document[key])
     record = document.get("audit_record") if isinstance(document.get("audit_record"), dict) else {}
     # Lists and rows are compared in their typed, flattened form, not as the record's raw strings.
-    view.update({key: value for key, value in record.items() if key not in STRUCTURED_ATTRIBUTES})
+    view.update(
+        {
+            key: sent.get(f"{AUDIT_RECORD}.{key}", value)
+            for key, value in record.items()
+            if key not in STRUCTURED_ATTRIBUTES
+        }
+    )
     for key, attribute in STRUCTURED_ATTRIBUTES.items():
         items = list(document.get(attribute) or [])
         view[key] = [_destination_text(item) for item in items] if key in DESTINATION_FIELDS else items
@@ -104,13 +141,30 @@ def comparable(document) -> dict:
 
 def snapshot_changes(before_document, after_document) -> list[Change]:
     """What a reviewer sees changed between two snapshots, field by field."""
-    return diff_values(comparable(before_document), comparable(after_document))
+    as_sent = all(isinstance(document, dict) and AS_SENT in document for document in (before_document, after_document))
+    before, after = comparable(before_document, as_sent=as_sent), comparable(after_document, as_sent=as_sent)
+    # Two valid times that differ already show the change; the raw row would only repeat it.
+    repeated = {
+        raw_path(name) for name in TIME_FIELDS if before.get(name) and after.get(name) and before[name] != after[name]
+    }
+    return [change for change in diff_values(before, after) if change.path not in repeated]
+
+
+NULL_TEXT, EMPTY_TEXT, NO_ENTRIES_TEXT = "null", "(empty)", "(no entries)"
 
 
 def value_text(value) -> str:
-    """One line for a changed value: rows as "Key: value · Key: value", lists joined."""
+    """One line for a changed value: rows as "Key: value · Key: value", lists joined.
+
+    Never blank, so a null, an empty string and an empty list read differently from one another
+    and from a missing value (which the page shows as a dash).
+    """
     if value is None:
-        return ""
+        return NULL_TEXT
+    if value == "" or value == {}:
+        return EMPTY_TEXT
+    if value == []:
+        return NO_ENTRIES_TEXT
     if isinstance(value, dict):
         return " · ".join(f"{key}: {value_text(item)}" for key, item in value.items())
     if isinstance(value, list):

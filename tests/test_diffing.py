@@ -100,4 +100,4 @@ def test_values_read_as_one_line():
         value_text({"CompanyTelTitle": "Office", "CompanyTelNumber": "111"})
         == "CompanyTelTitle: Office · CompanyTelNumber: 111"
     )
-    assert value_text(["a", "b"]) == "a, b" and value_text(None) == ""
+    assert value_text(["a", "b"]) == "a, b" and value_text(None) == "null"

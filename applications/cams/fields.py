@@ -25,7 +25,8 @@ DATA_ATTRIBUTES = {
 }
 # The record's identity: the same in every snapshot of one application.
 IDENTITY_FIELDS = ("RequestNo", "Id")
-# "Times" in epoch milliseconds (or worse), parsed by parsing.parse_timestamp.
+# "Times" in epoch milliseconds (or worse), parsed by parsing.parse_timestamp; the document keeps each as
+# sent too (``as_sent``), so an implausible one that changes is still a change.
 TIME_FIELDS = ("GmtCreate", "AuditTime", "GmtModifier")
 AUDIT_RECORD = "AuditRecord"
 # Every top-level field known by name; anything else is kept in ``extra``.

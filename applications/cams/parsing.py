@@ -78,11 +78,20 @@ class ParsedApplication:
     content_hash: str = field(default="")
 
     def document(self):
-        """JSON-ready normalised view (stored beside the raw response)."""
+        """JSON-ready normalised view (stored beside the raw response).
+
+        Besides the parsed fields it keeps ``as_sent`` (see ``values_as_sent``) and
+        ``implausible_times``, the time fields sent with a value that did not parse, so every
+        change in what CAMS sent is also a change in the document.
+        """
         doc = asdict(self)
         for key in (DATA_ATTRIBUTES[name] for name in TIME_FIELDS):
             doc[key] = doc[key].isoformat() if doc[key] else None
-        doc.pop("raw")
+        raw = doc.pop("raw")
+        doc["as_sent"] = values_as_sent(raw)
+        doc["implausible_times"] = [
+            name for name in TIME_FIELDS if text(raw.get(name)) and getattr(self, DATA_ATTRIBUTES[name]) is None
+        ]
         return doc
 
 
@@ -95,6 +104,44 @@ def text(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _kept_verbatim(value) -> bool:
+    """True when the normalised text of ``value`` is ``value`` itself (a string with no padding)."""
+    return isinstance(value, str) and value == value.strip()
+
+
+def values_as_sent(data: dict) -> dict:
+    """Upstream scalars whose parsed form cannot show them exactly, as sent.
+
+    Every time field (its parsed form is a datetime, or None when implausible), and any other
+    scalar that is null, not a string, or padded with spaces (the normalised text is ``""`` for
+    null, so null and ``""`` would look alike). Keyed by upstream name, ``AuditRecord.<name>``
+    for record fields; structured values (lists, rows, objects) are compared as parsed.
+    """
+    if not isinstance(data, dict):
+        return {}
+    sent = {name: data[name] for name in TIME_FIELDS if name in data}
+    sent.update(
+        {
+            name: data[name]
+            for name in DATA_ATTRIBUTES
+            if name in data and name not in TIME_FIELDS and not _kept_verbatim(data[name])
+        }
+    )
+    record = data.get(AUDIT_RECORD)
+    if isinstance(record, dict):
+        sent.update(
+            {
+                f"{AUDIT_RECORD}.{name}": value
+                for name, value in record.items()
+                if name not in LIST_FIELDS
+                and name not in TABLE_FIELDS
+                and not isinstance(value, (dict, list))
+                and not _kept_verbatim(value)
+            }
+        )
+    return sent
 
 
 def parse_timestamp(value) -> datetime | None:
