@@ -128,7 +128,6 @@ LOGIN_REDIRECT_URL = "applications:home"
 LOGOUT_REDIRECT_URL = "login"
 
 
-
 def gettext_noop(message):
     """Marks a string for makemessages; settings cannot use Django's translation functions yet."""
     return message
@@ -139,7 +138,9 @@ def gettext_noop(message):
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en").lower()
 if LANGUAGE_CODE not in dict(LANGUAGES):
-    raise ImproperlyConfigured(f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, got {LANGUAGE_CODE!r}")
+    raise ImproperlyConfigured(
+        f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, got {LANGUAGE_CODE!r}"
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # Times are stored in UTC and shown in the user's time zone, else this one.

@@ -24,7 +24,11 @@ def labels(document) -> dict:
 
 
 def codes_of(document) -> dict:
-    return {"State": document["state"], "AuditResult": document["audit_result"], "RequestType": document["request_type"]}
+    return {
+        "State": document["state"],
+        "AuditResult": document["audit_result"],
+        "RequestType": document["request_type"],
+    }
 
 
 def test_labels_are_english_by_default(stored, logged_in):

@@ -87,9 +87,7 @@ def test_validation_messages_follow_the_language(make_user, soup_of, text_of):
 
 
 def test_the_apis_login_message_follows_the_browser():
-    response = Client(headers={"accept-language": "zh-CN"}).get(
-        reverse("applications:api-detail", args=["5435435435"])
-    )
+    response = Client(headers={"accept-language": "zh-CN"}).get(reverse("applications:api-detail", args=["5435435435"]))
     assert response.status_code == 401
     assert response.json() == {"error": "unauthenticated", "message": "请先登录再使用此 API。"}
 

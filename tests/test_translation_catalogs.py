@@ -122,4 +122,6 @@ def test_the_catalogs_hold_exactly_the_strings_the_code_marks(tmp_path, require)
         committed = {_key(entry) for entry in polib.pofile(str(catalog_paths(locale)[0]))}
         extracted = {_key(entry) for entry in polib.pofile(str(copy / "locale" / locale / "LC_MESSAGES" / "django.po"))}
         assert extracted - committed == set(), f"marked but not in the {locale} catalog: run manage.py update_catalogs"
-        assert committed - extracted == set(), f"in the {locale} catalog but no longer marked: run manage.py update_catalogs"
+        assert committed - extracted == set(), (
+            f"in the {locale} catalog but no longer marked: run manage.py update_catalogs"
+        )

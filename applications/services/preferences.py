@@ -9,7 +9,9 @@ from ..selectors.preferences import language_codes, time_zone_names
 UNCHANGED = None
 
 
-def user_preferences_set(*, user, language: str | None = UNCHANGED, time_zone: str | None = UNCHANGED) -> UserPreferences:
+def user_preferences_set(
+    *, user, language: str | None = UNCHANGED, time_zone: str | None = UNCHANGED
+) -> UserPreferences:
     """Save the user's language and/or time zone ("" = not chosen, None = leave as it is).
 
     Writes one ``UserPreferences`` row (created on first use). Raises ``ValidationError`` for a

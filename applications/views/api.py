@@ -50,7 +50,10 @@ def requested_language(view):
         language = supported_language(requested)
         if language is None:
             codes = ", ".join(code for code, _name in settings.LANGUAGES)
-            message = _("Unknown language '%(lang)s'; use one of: %(codes)s.") % {"lang": requested[:32], "codes": codes}
+            message = _("Unknown language '%(lang)s'; use one of: %(codes)s.") % {
+                "lang": requested[:32],
+                "codes": codes,
+            }
             return JsonResponse(
                 {"error": "invalid_request", "message": message, "fields": {"lang": [message]}}, status=400
             )
