@@ -91,3 +91,12 @@ def test_a_code_outside_the_table_is_labelled_with_itself(logged_in):
     make_application(State="brandNew")
     document = logged_in.get(API_URL, {"lang": "zh-hans"}).json()["application"]
     assert document["state"] == "brandNew" and document["state_label"] == "brandNew"
+
+
+def test_a_cams_failure_keeps_its_kind_and_gets_a_title_in_the_requested_language(cams_unreachable, logged_in):
+    response = logged_in.get(API_URL, {"lang": "zh-hans"})
+    assert response.status_code == 503
+    body = response.json()
+    assert body["error"] == "unavailable" and body["transient"] is True
+    assert body["title"] == "CAMS 暂不可用，或返回了无法解析的内容"
+    assert logged_in.get(API_URL).json()["title"] == "CAMS is unavailable or answered something unreadable"
