@@ -1,9 +1,13 @@
 """Each reviewer's language and time zone: how a request's language is chosen, the preferences
 page and the header's switcher, times shown in the user's zone, and what it costs per request."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -58,6 +62,24 @@ def test_the_browsers_accept_language_chooses_simplified_chinese(soup_of, text_o
 def test_the_default_language_comes_from_the_environment_setting(client, settings, soup_of, text_of):
     settings.LANGUAGE_CODE = "zh-hans"
     assert heading(client.get(LOGIN_URL), soup_of, text_of) == "登录"
+
+
+def _language_code_setting(tmp_path, value: str) -> subprocess.CompletedProcess:
+    env = {key: val for key, val in os.environ.items() if not key.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.LANGUAGE_CODE)"],
+        cwd=django_settings.BASE_DIR,
+        env={**env, "VIBER_REVIEW_VAR_DIR": str(tmp_path), "DJANGO_LANGUAGE_CODE": value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_django_language_code_accepts_only_a_language_of_the_app(tmp_path):
+    assert _language_code_setting(tmp_path, "zh-Hans").stdout.strip() == "zh-hans"
+    refused = _language_code_setting(tmp_path, "fr")
+    assert refused.returncode != 0 and "DJANGO_LANGUAGE_CODE must be one of en, zh-hans" in refused.stderr
 
 
 def test_a_users_saved_language_wins_over_the_browser(make_user, soup_of, text_of):
