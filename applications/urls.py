@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import api, bulk, health, home, pages, queue, review
+from .views import api, bulk, health, home, pages, preferences, queue, review
 
 app_name = "applications"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
     path("bulk/", bulk.bulk_new, name="bulk-new"),
     path("bulk/<int:pk>/", bulk.bulk_detail, name="bulk-detail"),
     path("bulk/<int:pk>/progress/", bulk.bulk_progress, name="bulk-progress"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/language/", preferences.language_switch, name="language-switch"),
 ]

@@ -67,9 +67,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware: language from the switcher's cookie, else
+    # Accept-Language, else LANGUAGE_CODE.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs request.user: a signed-in user's saved language and time zone win over the above.
+    "applications.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -86,6 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -115,13 +121,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The user row is loaded with its language and time-zone preferences in the same query.
+AUTHENTICATION_BACKENDS = ["applications.auth_backend.PreferencesModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "applications:home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
+
+def gettext_noop(message):
+    """Marks a string for makemessages; settings cannot use Django's translation functions yet."""
+    return message
+
+
+# The language of a request: the signed-in user's choice, else the switcher's cookie, else the
+# browser's Accept-Language, else LANGUAGE_CODE. Dates and numbers follow the active language.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en").lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, got {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Times are stored in UTC and shown in the user's time zone, else this one.
+TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -279,27 +302,28 @@ if CAMS_REFRESH_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
 # names them. "final" means nothing more is expected to happen without a new request.
 # Override the whole table with a JSON file in CAMS_CODE_TABLE_FILE. "tone" (optional) colours
 # the badge: "final" (green), "moving" (amber), "bad" (red), "neutral". "rejection" (optional,
-# AuditResult) marks a refusal: resolving such an application needs a reviewer's note.
+# AuditResult) marks a refusal: resolving such an application needs a reviewer's note. The built-in
+# labels are in the translation catalogs; a label of a custom table is shown as it is written.
 CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
     "State": {
-        "A": {"label": "Active", "final": True},
-        "I": {"label": "In review", "final": False},
-        "P": {"label": "Paused", "final": True},
-        "R": {"label": "Recovering", "final": False},
-        "stop": {"label": "Stopped", "final": True, "tone": "bad"},
+        "A": {"label": gettext_noop("Active"), "final": True},
+        "I": {"label": gettext_noop("In review"), "final": False},
+        "P": {"label": gettext_noop("Paused"), "final": True},
+        "R": {"label": gettext_noop("Recovering"), "final": False},
+        "stop": {"label": gettext_noop("Stopped"), "final": True, "tone": "bad"},
     },
     "AuditResult": {
-        "unAudit": {"label": "Awaiting audit", "final": False},
-        "auditing": {"label": "Under audit", "final": False},
-        "pass": {"label": "Approved", "final": True},
-        "reject": {"label": "Rejected", "final": True, "tone": "bad", "rejection": True},
+        "unAudit": {"label": gettext_noop("Awaiting audit"), "final": False},
+        "auditing": {"label": gettext_noop("Under audit"), "final": False},
+        "pass": {"label": gettext_noop("Approved"), "final": True},
+        "reject": {"label": gettext_noop("Rejected"), "final": True, "tone": "bad", "rejection": True},
     },
     "RequestType": {
-        "viberOpen": {"label": "Open account", "final": True},
-        "viberUpdate": {"label": "Update account", "final": True},
-        "viberSuspend": {"label": "Suspend", "final": True},
-        "viberRecover": {"label": "Recover", "final": True},
-        "viberCountry": {"label": "Change destinations", "final": True},
+        "viberOpen": {"label": gettext_noop("Open account"), "final": True},
+        "viberUpdate": {"label": gettext_noop("Update account"), "final": True},
+        "viberSuspend": {"label": gettext_noop("Suspend"), "final": True},
+        "viberRecover": {"label": gettext_noop("Recover"), "final": True},
+        "viberCountry": {"label": gettext_noop("Change destinations"), "final": True},
     },
 }
 

@@ -2,11 +2,13 @@
 
 - ``application``: stored copies of CAMS applications, their snapshots and State/AuditResult events;
 - ``review``: internal review statuses and the append-only review log;
-- ``bulk``: bulk lookups and their items.
+- ``bulk``: bulk lookups and their items;
+- ``preferences``: each user's language and time zone.
 """
 
 from .application import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .bulk import BulkLookup, BulkLookupItem
+from .preferences import UserPreferences
 from .review import AppendOnlyQuerySet, ReviewLogEntry, ReviewStatus
 
 __all__ = [
@@ -17,5 +19,6 @@ __all__ = [
     "BulkLookupItem",
     "ReviewLogEntry",
     "ReviewStatus",
+    "UserPreferences",
     "ViberApplication",
 ]

@@ -8,14 +8,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewStatus(models.TextChoices):
-    NEW = "new", "New"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    FOLLOWING_UP = "following_up", "Following up with customer"
-    ESCALATED = "escalated", "Escalated"
-    RESOLVED = "resolved", "Resolved"
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    FOLLOWING_UP = "following_up", _("Following up with customer")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -39,9 +40,9 @@ class ReviewLogEntry(models.Model):
     """One review action: who, when, what, and the value before and after."""
 
     class Action(models.TextChoices):
-        STATUS = "status", "Status changed"
-        ASSIGN = "assign", "Assignee changed"
-        NOTE = "note", "Note added"
+        STATUS = "status", _("Status changed")
+        ASSIGN = "assign", _("Assignee changed")
+        NOTE = "note", _("Note added")
 
     application = models.ForeignKey(
         "applications.ViberApplication", on_delete=models.CASCADE, related_name="review_log"

@@ -1,27 +1,72 @@
 """JSON API over the same lookup as the pages, for scripts used by logged-in reviewers.
 
 Session-authenticated; a bad request number and CAMS failures are answered by ``views.errors``
-with the same statuses as the pages.
+with the same statuses as the pages. Field names and codes stay English and raw; the ``*_label``
+keys are in the requested language: ``?lang=``, else the user's saved language, else
+Accept-Language, else LANGUAGE_CODE.
 """
 
+from functools import wraps
+
+from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ..models import ReviewStatus
+from ..selectors.preferences import supported_language
 from ..services.lookup import application_lookup
 from .errors import application_view, json_login_required
 
 
+def _label(info) -> str:
+    # The built-in code table's labels are in the catalogs; an operator's own label is shown as written.
+    return _(info.label) if info.known else info.label
+
+
 def application_payload(application) -> dict:
     document = dict(application.document or {})
+    status = application.review_status
     document.update(
-        state_label=application.state_info.label,
-        audit_result_label=application.audit_result_info.label,
+        state_label=_label(application.state_info),
+        audit_result_label=_label(application.audit_result_info),
+        request_type_label=_label(application.request_type_info),
+        review_status=status,
+        review_status_label=str(ReviewStatus(status).label) if status in ReviewStatus.values else status,
         is_final=application.is_final,
     )
     return document
 
 
+def requested_language(view):
+    """Answer in the language of ``?lang=`` when given; an unknown one is a 400, not a silent fallback."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        requested = request.GET.get("lang")
+        if requested is None:
+            return view(request, *args, **kwargs)
+        language = supported_language(requested)
+        if language is None:
+            codes = ", ".join(code for code, _name in settings.LANGUAGES)
+            message = _("Unknown language '%(lang)s'; use one of: %(codes)s.") % {
+                "lang": requested[:32],
+                "codes": codes,
+            }
+            return JsonResponse(
+                {"error": "invalid_request", "message": message, "fields": {"lang": [message]}}, status=400
+            )
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        return response
+
+    return wrapped
+
+
 @require_GET
+@requested_language
 @json_login_required
 @application_view(json=True)
 def application_detail_api(request, request_no, cust_space_id):

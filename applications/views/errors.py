@@ -11,6 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..cams.errors import CamsError
 from ..forms.lookup import LookupForm
@@ -65,7 +66,7 @@ def json_login_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            response = JsonResponse({"error": "unauthenticated", "message": "Log in to use this API."}, status=401)
+            response = JsonResponse({"error": "unauthenticated", "message": _("Log in to use this API.")}, status=401)
             response["WWW-Authenticate"] = 'Session realm="viber-review"'
             return response
         return view(request, *args, **kwargs)
