@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import bulk as bulk_views
+from .views import notifications as notify_views
 from .views import queue as queue_views
 from .views import review as review_views
 
@@ -26,4 +27,13 @@ urlpatterns = [
     path("bulk/", bulk_views.bulk_new, name="bulk-new"),
     path("bulk/<int:pk>/", bulk_views.bulk_detail, name="bulk-detail"),
     path("bulk/<int:pk>/progress/", bulk_views.bulk_progress, name="bulk-progress"),
+    path("applications/<str:request_no>/watch/", notify_views.watch, name="watch"),
+    path("notifications/", notify_views.inbox, name="notifications"),
+    path("notifications/read/", notify_views.mark_read, name="notifications-read"),
+    path("notifications/preference/", notify_views.preference, name="notification-preference"),
+    path("notifications/rules/", notify_views.rules, name="notification-rules"),
+    path("notifications/rules/<int:pk>/", notify_views.rule_edit, name="notification-rule"),
+    path("notifications/channels/", notify_views.channels, name="notification-channels"),
+    path("notifications/channels/<int:pk>/", notify_views.channel_detail, name="notification-channel"),
+    path("notifications/deliveries/<int:pk>/redeliver/", notify_views.redeliver, name="notification-redeliver"),
 ]

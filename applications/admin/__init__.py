@@ -5,4 +5,4 @@
 - ``search``, ``filters``, ``pagination``, ``actions``: the pieces that keep a changelist of a
   million rows fast (index-friendly lookups, no DISTINCT scans, no full COUNT(*)).
 """
-from . import applications, history  # noqa: F401  (registers the model admins)
+from . import applications, history, notifications  # noqa: F401  (registers the model admins)

@@ -63,6 +63,8 @@ class QueueFilterForm(forms.Form):
     review_status = forms.ChoiceField(label="Internal status", required=False, choices=ANY + ReviewStatus.choices,
                                       widget=FastSelect)
     assignee = forms.ChoiceField(label="Assignee", required=False, widget=FastSelect)
+    watching = forms.ChoiceField(label="Watching", required=False, widget=FastSelect,
+                                 choices=ANY + [("1", "Only applications I watch")])
     created_from = forms.DateField(label="Created from", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label="Created to", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -2,10 +2,13 @@
 
 - ``application``: stored copies of CAMS applications, their snapshots and State/AuditResult events;
 - ``review``: internal review statuses and the append-only review log;
-- ``bulk``: bulk lookups and their items.
+- ``bulk``: bulk lookups and their items;
+- ``notifications``: watches, rules, channels, the inbox and the delivery outbox.
 """
 from .application import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .bulk import BulkLookup, BulkLookupItem
+from .notifications import (Channel, ChannelKind, Delivery, DeliveryAttempt, DeliveryStatus, Notification,
+                            NotificationPreference, NotificationRule, Watch)
 from .review import AppendOnlyQuerySet, ReviewLogEntry, ReviewStatus
 
 __all__ = [
@@ -14,7 +17,16 @@ __all__ = [
     "ApplicationSnapshot",
     "BulkLookup",
     "BulkLookupItem",
+    "Channel",
+    "ChannelKind",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryStatus",
+    "Notification",
+    "NotificationPreference",
+    "NotificationRule",
     "ReviewLogEntry",
     "ReviewStatus",
     "ViberApplication",
+    "Watch",
 ]

@@ -62,7 +62,10 @@ class Command(BaseCommand):
         celery_exe = Path(sys.executable).with_name("celery")
         celery = [str(celery_exe)] if celery_exe.exists() else [sys.executable, "-m", "celery"]
         commands = {
-            "worker": celery + ["-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+            "worker": celery + ["-A", "config", "worker", "-Q", "celery", "--loglevel=INFO", "--concurrency=2"],
+            # Notification delivery has its own queue and threads: slow endpoints never delay refreshes.
+            "notify": celery + ["-A", "config", "worker", "-Q", settings.NOTIFY_QUEUE, "-n", "notify@%h",
+                                "--pool=threads", "--loglevel=INFO", "--concurrency=8"],
             "beat": celery + ["-A", "config", "beat", "--loglevel=INFO"],
             "web": manage + ["runserver", f"{HOST}:{port}", "--noreload"],
         }

@@ -1,0 +1,167 @@
+"""Deliver outbox rows: claim, send outside any transaction, record the attempt, schedule a retry.
+
+A claim is a conditional UPDATE (due and not leased by a live attempt) with a row-count check, so
+two workers never send the same attempt, and a worker killed mid-send only leaves a lease that
+expires: the sweeper then hands the row out again under a new attempt id (same ``webhook-id``).
+At most ``NOTIFY_CHANNEL_MAX_IN_FLIGHT`` deliveries per channel are in flight, so one slow endpoint
+cannot occupy every worker thread; finishing a delivery starts the channel's next due one.
+"""
+import enum
+import random
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ...models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification
+from . import transports
+
+SWEEP_LIMIT = 1000
+
+
+class Outcome(enum.StrEnum):
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    FAILED = "failed"
+    BUSY = "busy"  # the channel has its maximum in flight; a finishing delivery picks this one up
+    NOT_DUE = "not-due"  # done already, leased by a live attempt, or its retry time has not come
+    MISSING = "missing"
+
+
+def lease_seconds() -> float:
+    sending = max(settings.NOTIFY_CONNECT_TIMEOUT_SECONDS + settings.NOTIFY_READ_TIMEOUT_SECONDS,
+                  settings.NOTIFY_EMAIL_TIMEOUT_SECONDS)
+    return sending + 5
+
+
+def _due_q(now) -> Q:
+    return (Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            | Q(status=DeliveryStatus.DELIVERING, locked_until__lt=now))
+
+
+def retry_delay(attempts: int, retry_after: float | None) -> float:
+    """Exponential backoff with jitter; a Retry-After from the receiver wins (capped)."""
+    if retry_after is not None:
+        return min(settings.NOTIFY_RETRY_MAX_SECONDS, retry_after)
+    ceiling = min(settings.NOTIFY_RETRY_MAX_SECONDS, settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _in_flight(channel_id, now) -> int:
+    return Delivery.objects.filter(channel_id=channel_id, status=DeliveryStatus.DELIVERING,
+                                   locked_until__gte=now).count()
+
+
+def _claim(delivery_id: int, now) -> tuple[Outcome | None, Delivery | None, str]:
+    with transaction.atomic():
+        delivery = Delivery.objects.select_related("channel", "recipient").filter(pk=delivery_id).first()
+        if delivery is None:
+            return Outcome.MISSING, None, ""
+        channel = delivery.channel
+        if channel is not None:
+            # Serialises claims per channel so the in-flight count cannot be overrun by a race.
+            # NO KEY UPDATE: fan-out inserting deliveries for this channel is not blocked.
+            channel = Channel.objects.select_for_update(no_key=True).get(pk=channel.pk)
+            delivery.channel = channel
+        if not Delivery.objects.filter(_due_q(now), pk=delivery_id).exists():
+            return Outcome.NOT_DUE, delivery, ""
+        if channel is not None and not channel.enabled:
+            Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, locked_until=None,
+                                                           last_error="channel disabled")
+            return Outcome.FAILED, delivery, ""
+        if channel is not None and _in_flight(channel.pk, now) >= settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT:
+            return Outcome.BUSY, delivery, ""
+        attempt_id = uuid.uuid4()
+        claimed = Delivery.objects.filter(_due_q(now), pk=delivery_id).update(
+            status=DeliveryStatus.DELIVERING, locked_until=now + timedelta(seconds=lease_seconds()),
+            attempts=F("attempts") + 1, current_attempt=attempt_id)
+        if not claimed:
+            return Outcome.NOT_DUE, delivery, ""
+        delivery.refresh_from_db(fields=["attempts", "status", "current_attempt"])
+        DeliveryAttempt.objects.create(delivery=delivery, attempt_id=attempt_id, number=delivery.attempts,
+                                       started_at=now)
+    return None, delivery, str(attempt_id)
+
+
+def _note_channel_failure(channel: Channel, now) -> None:
+    """Start the failing clock, and disable a channel that has failed for too long (telling its owner)."""
+    Channel.objects.filter(pk=channel.pk, failing_since__isnull=True).update(failing_since=now)
+    channel.refresh_from_db(fields=["failing_since", "enabled"])
+    limit = timedelta(seconds=settings.NOTIFY_DISABLE_AFTER_SECONDS)
+    if channel.enabled and channel.failing_since and now - channel.failing_since >= limit:
+        reason = f"disabled after failing since {channel.failing_since:%Y-%m-%d %H:%M:%S %Z}"
+        if Channel.objects.filter(pk=channel.pk, enabled=True).update(enabled=False, disabled_reason=reason):
+            if channel.owner_id:
+                from django.urls import reverse
+
+                Notification.objects.create(
+                    user_id=channel.owner_id, title=f"Channel {channel.name!r} was disabled: it kept failing"[:300],
+                    body=reason, url=reverse("applications:notification-channel", args=[channel.pk]), created_at=now)
+
+
+def _record(delivery: Delivery, attempt_id: str, result: transports.Result, *, retry: bool) -> Outcome:
+    now = timezone.now()
+    with transaction.atomic():
+        if delivery.channel is not None:
+            # Channel before delivery, the order _claim locks them in (no deadlock between the two).
+            Channel.objects.select_for_update(no_key=True).filter(pk=delivery.channel.pk).first()
+        DeliveryAttempt.objects.filter(attempt_id=attempt_id).update(
+            finished_at=now, status_code=result.status_code, latency_ms=result.latency_ms,
+            response_excerpt=result.excerpt, error=result.error[:500], ok=result.ok)
+        mine = Delivery.objects.filter(pk=delivery.pk, current_attempt=attempt_id)
+        common = {"locked_until": None, "last_status_code": result.status_code, "last_error": result.error[:500]}
+        if result.ok:
+            outcome = Outcome.DELIVERED
+            mine.update(status=DeliveryStatus.DELIVERED, delivered_at=now, **common)
+        elif retry and result.retryable and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS:
+            outcome = Outcome.RETRY
+            next_at = now + timedelta(seconds=retry_delay(delivery.attempts, result.retry_after))
+            mine.update(status=DeliveryStatus.PENDING, next_attempt_at=next_at, **common)
+        else:
+            outcome = Outcome.FAILED
+            mine.update(status=DeliveryStatus.FAILED, **common)
+        if delivery.channel is not None:
+            if result.ok:
+                Channel.objects.filter(pk=delivery.channel.pk).update(failing_since=None)
+            else:
+                _note_channel_failure(delivery.channel, now)
+    return outcome
+
+
+def delivery_deliver(*, delivery_id: int, retry: bool = True) -> Outcome:
+    """Attempt one outbox row (DB writes, then a network call outside any transaction, then DB writes).
+
+    With ``retry`` False (a "Send test") a failure is final at once.
+    """
+    outcome, delivery, attempt_id = _claim(delivery_id, timezone.now())
+    if outcome is not None:
+        return outcome
+    result = transports.send(delivery, attempt_id=attempt_id)
+    return _record(delivery, attempt_id, result, retry=retry)
+
+
+def due_for_channel(channel_id: int, *, now=None, limit=None) -> list[int]:
+    """Ids of the oldest due deliveries of a channel, up to its free in-flight slots."""
+    now = now or timezone.now()
+    free = settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT - _in_flight(channel_id, now)
+    if free <= 0:
+        return []
+    qs = Delivery.objects.filter(_due_q(now), channel_id=channel_id).order_by("next_attempt_at", "id")
+    return list(qs.values_list("id", flat=True)[:min(free, limit or free)])
+
+
+def delivery_sweep(*, now=None) -> list[int]:
+    """Due deliveries to (re-)enqueue: retries whose time has come and leases of killed workers.
+
+    Per channel only as many as it has free slots, so a backlog for a slow endpoint is not
+    re-queued in full on every sweep. Reads only; the caller enqueues.
+    """
+    now = now or timezone.now()
+    due = Delivery.objects.filter(_due_q(now))
+    ids = list(due.filter(channel__isnull=True).order_by("next_attempt_at").values_list("id", flat=True)[:SWEEP_LIMIT])
+    for channel_id in due.filter(channel__isnull=False).values_list("channel_id", flat=True).distinct():
+        ids += due_for_channel(channel_id, now=now)
+    return ids
