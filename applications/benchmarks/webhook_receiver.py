@@ -50,13 +50,16 @@ class Receiver:
                 reply = receiver.behaviour(index, headers, body)
                 if reply.delay:
                     time.sleep(reply.delay)
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(reply.body)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up (timeout) or was killed: it is recorded anyway
 
             def log_message(self, *args):
                 pass
