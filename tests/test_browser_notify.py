@@ -15,9 +15,9 @@ def _moving_number():
     dataset = build_dataset()
     for number in dataset.request_numbers():
         data, space = dataset.get(number)
-        if not space and data.get("AuditResult") == "auditing":
+        if not space and data.get("AuditResult") == "unAudit":  # its next step changes AuditResult only
             return number
-    raise AssertionError("the simulator's data set has no application under audit")
+    raise AssertionError("the simulator data set has no application awaiting audit")
 
 
 def test_a_watcher_sees_the_change_in_the_bell_and_the_inbox(page, live_server, live_cams,  # noqa: F811
@@ -43,7 +43,7 @@ def test_a_watcher_sees_the_change_in_the_bell_and_the_inbox(page, live_server, 
     page.locator("#bell").click()
     page.wait_for_url("**/notifications/")
     row = page.locator("#inbox tbody tr").first
-    assert number in row.inner_text() and "Audit result" in row.inner_text()
+    assert number in row.inner_text() and "Audit result Awaiting audit → Under audit" in row.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(SCREENSHOT_DIR / "viber-review-notifications.png"), full_page=True)
     row.get_by_role("link").click()
