@@ -70,25 +70,12 @@ def bulk_lookup_chunk(bulk_id: int, item_ids: list[int]):
 @shared_task(acks_late=True, ignore_result=True)
 def notification_deliver(delivery_id: int):
     """One outbox row (routed to the notifications queue); see services/notifications/delivery.py."""
-    from .services.notifications.delivery import Outcome, delivery_deliver, due_for_channel
+    from .services.notifications.delivery import Outcome, delivery_deliver
 
     outcome = delivery_deliver(delivery_id=delivery_id)
-    if outcome in (Outcome.DELIVERED, Outcome.RETRY, Outcome.FAILED):
-        _continue_channel(delivery_id, due_for_channel)
     if outcome == Outcome.RETRY:
         _schedule_retry(delivery_id)
     return str(outcome)
-
-
-def _continue_channel(delivery_id: int, due_for_channel):
-    # A slot of this channel is free again: start its next due deliveries (those refused as busy).
-    from .models import Delivery
-
-    channel_id = Delivery.objects.filter(pk=delivery_id).values_list("channel_id", flat=True).first()
-    if channel_id:
-        for next_id in due_for_channel(channel_id):
-            if next_id != delivery_id:
-                notification_deliver.delay(next_id)
 
 
 def _schedule_retry(delivery_id: int):

@@ -317,3 +317,24 @@ def test_the_sla_digest_lists_late_applications_oldest_first_and_skips_when_none
     [request] = receiver.wait_for(1)
     payload = Webhook(secret).verify(request.body, request.headers)
     assert [item["request_no"] for item in payload["data"]["applications"]] == ["7001", "7002"]
+
+
+def test_a_channel_at_its_in_flight_limit_parks_a_delivery_until_a_slot_is_handed_over(reviewer, receiver_factory,
+                                                                                        settings):
+    settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT = 1
+    receiver = receiver_factory()
+    _webhook(reviewer, receiver.url)
+    _reject("7001")
+    _reject("7002")
+    first, second = Delivery.objects.order_by("id")
+    # The first is in flight (leased by a live attempt): the second is refused a slot and parked.
+    Delivery.objects.filter(pk=first.pk).update(status=DeliveryStatus.DELIVERING, attempts=1,
+                                                locked_until=timezone.now() + timedelta(seconds=30))
+    assert delivery_deliver(delivery_id=second.pk) == Outcome.BUSY
+    assert Delivery.objects.get(pk=second.pk).waiting_for_slot
+    assert delivery_sweep() == []  # no free slot: the sweeper re-queues nothing
+    # The first finishes (here: its lease ends and it is delivered again): the slot goes to the second.
+    Delivery.objects.filter(pk=first.pk).update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert delivery_deliver(delivery_id=first.pk) == Outcome.DELIVERED
+    assert not Delivery.objects.get(pk=second.pk).waiting_for_slot
+    assert delivery_deliver(delivery_id=second.pk) == Outcome.DELIVERED

@@ -155,6 +155,9 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     locked_until = models.DateTimeField(null=True, blank=True)
     current_attempt = models.UUIDField(null=True, blank=True)
+    # Refused a slot because its channel had its maximum in flight; the next delivery of the
+    # channel to finish hands its slot to the oldest such row.
+    waiting_for_slot = models.BooleanField(default=False)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)

@@ -4,7 +4,8 @@ A claim is a conditional UPDATE (due and not leased by a live attempt) with a ro
 two workers never send the same attempt, and a worker killed mid-send only leaves a lease that
 expires: the sweeper then hands the row out again under a new attempt id (same ``webhook-id``).
 At most ``NOTIFY_CHANNEL_MAX_IN_FLIGHT`` deliveries per channel are in flight, so one slow endpoint
-cannot occupy every worker thread; finishing a delivery starts the channel's next due one.
+cannot occupy every worker thread; a row refused a slot waits, and the next delivery of its
+channel to finish hands the slot over (one task per freed slot, no polling).
 """
 import enum
 import random
@@ -18,8 +19,11 @@ from django.utils import timezone
 
 from ...models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification
 from . import transports
+from .fanout import enqueue_on_commit
 
 SWEEP_LIMIT = 1000
+# A pending row younger than this still has its own task in the queue: the sweeper leaves it alone.
+SWEEP_GRACE_SECONDS = 10
 
 
 class Outcome(enum.StrEnum):
@@ -73,11 +77,12 @@ def _claim(delivery_id: int, now) -> tuple[Outcome | None, Delivery | None, str]
                                                            last_error="channel disabled")
             return Outcome.FAILED, delivery, ""
         if channel is not None and _in_flight(channel.pk, now) >= settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT:
+            Delivery.objects.filter(pk=delivery_id).update(waiting_for_slot=True)
             return Outcome.BUSY, delivery, ""
         attempt_id = uuid.uuid4()
         claimed = Delivery.objects.filter(_due_q(now), pk=delivery_id).update(
             status=DeliveryStatus.DELIVERING, locked_until=now + timedelta(seconds=lease_seconds()),
-            attempts=F("attempts") + 1, current_attempt=attempt_id)
+            attempts=F("attempts") + 1, current_attempt=attempt_id, waiting_for_slot=False)
         if not claimed:
             return Outcome.NOT_DUE, delivery, ""
         delivery.refresh_from_db(fields=["attempts", "status", "current_attempt"])
@@ -128,7 +133,20 @@ def _record(delivery: Delivery, attempt_id: str, result: transports.Result, *, r
                 Channel.objects.filter(pk=delivery.channel.pk).update(failing_since=None)
             else:
                 _note_channel_failure(delivery.channel, now)
+            _hand_over_slot(delivery.channel.pk, now)
     return outcome
+
+
+def _hand_over_slot(channel_id: int, now) -> None:
+    """Give the slot just freed to the channel's oldest row that was refused one (enqueued on commit).
+
+    Runs under the channel's row lock, so two deliveries finishing together pick different rows.
+    """
+    waiting = (Delivery.objects.filter(_due_q(now), channel_id=channel_id, waiting_for_slot=True)
+               .order_by("next_attempt_at", "id").values_list("id", flat=True).first())
+    if waiting:
+        Delivery.objects.filter(pk=waiting).update(waiting_for_slot=False)
+        enqueue_on_commit([waiting])
 
 
 def delivery_deliver(*, delivery_id: int, retry: bool = True) -> Outcome:
@@ -143,25 +161,24 @@ def delivery_deliver(*, delivery_id: int, retry: bool = True) -> Outcome:
     return _record(delivery, attempt_id, result, retry=retry)
 
 
-def due_for_channel(channel_id: int, *, now=None, limit=None) -> list[int]:
-    """Ids of the oldest due deliveries of a channel, up to its free in-flight slots."""
-    now = now or timezone.now()
-    free = settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT - _in_flight(channel_id, now)
-    if free <= 0:
-        return []
-    qs = Delivery.objects.filter(_due_q(now), channel_id=channel_id).order_by("next_attempt_at", "id")
-    return list(qs.values_list("id", flat=True)[:min(free, limit or free)])
+def _overdue_q(now) -> Q:
+    """Due rows whose own task should have run by now: lost enqueues, retries, killed workers."""
+    grace = now - timedelta(seconds=SWEEP_GRACE_SECONDS)
+    return (Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=grace)
+            | Q(status=DeliveryStatus.DELIVERING, locked_until__lt=now))
 
 
 def delivery_sweep(*, now=None) -> list[int]:
-    """Due deliveries to (re-)enqueue: retries whose time has come and leases of killed workers.
-
-    Per channel only as many as it has free slots, so a backlog for a slow endpoint is not
-    re-queued in full on every sweep. Reads only; the caller enqueues.
+    """Overdue deliveries to (re-)enqueue: retries whose time has come, enqueues lost after commit,
+    and leases of killed workers. Per channel only as many as it has free slots, so a backlog for
+    a slow endpoint is not re-queued in full on every sweep. Reads only; the caller enqueues.
     """
     now = now or timezone.now()
-    due = Delivery.objects.filter(_due_q(now))
+    due = Delivery.objects.filter(_overdue_q(now))
     ids = list(due.filter(channel__isnull=True).order_by("next_attempt_at").values_list("id", flat=True)[:SWEEP_LIMIT])
     for channel_id in due.filter(channel__isnull=False).values_list("channel_id", flat=True).distinct():
-        ids += due_for_channel(channel_id, now=now)
+        free = settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT - _in_flight(channel_id, now)
+        if free > 0:
+            ids += list(due.filter(channel_id=channel_id).order_by("next_attempt_at", "id")
+                        .values_list("id", flat=True)[:free])
     return ids
