@@ -86,7 +86,7 @@ def _schedule_retry(delivery_id: int):
         # Long waits are left to the sweeper: a countdown near the visibility timeout would run twice.
         countdown = max(0.0, (next_at - timezone.now()).total_seconds())
         if countdown < settings.CELERY_VISIBILITY_TIMEOUT / 2:
-            notification_deliver.apply_async(args=[delivery_id], countdown=countdown)
+            notification_deliver.apply_async(args=[delivery_id], countdown=countdown, queue=settings.NOTIFY_SLOW_QUEUE)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -96,7 +96,7 @@ def notification_sweep():
 
     ids = delivery_sweep()
     for delivery_id in ids:
-        notification_deliver.delay(delivery_id)
+        notification_deliver.apply_async(args=[delivery_id], queue=settings.NOTIFY_SLOW_QUEUE)
     return len(ids)
 
 

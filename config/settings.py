@@ -302,9 +302,14 @@ NOTIFY_CHANNEL_MAX_IN_FLIGHT = env_int("NOTIFY_CHANNEL_MAX_IN_FLIGHT", 4, minimu
 NOTIFY_SWEEP_INTERVAL_SECONDS = env_float("NOTIFY_SWEEP_INTERVAL_SECONDS", 15.0, minimum=1)
 NOTIFY_DIGEST_INTERVAL_SECONDS = env_float("NOTIFY_DIGEST_INTERVAL_SECONDS", 86400.0, minimum=60)
 REVIEW_SLA_HOURS = env_float("REVIEW_SLA_HOURS", 48.0, minimum=0.01)
+# A delivery slower than this marks its channel slow for NOTIFY_SLOW_HOLD_SECONDS.
+NOTIFY_SLOW_SECONDS = env_float("NOTIFY_SLOW_SECONDS", 1.0, minimum=0.01)
+NOTIFY_SLOW_HOLD_SECONDS = env_int("NOTIFY_SLOW_HOLD_SECONDS", 600, minimum=1)
+# Delivery runs on its own queues and workers, so a slow endpoint never delays refreshes or
+# lookups; retries and deliveries to failing or slow channels take the slow lane, so they never
+# delay healthy channels either.
 NOTIFY_QUEUE = "notifications"
-# Delivery runs on its own queue and worker (run_local's [notify]), so a slow endpoint never
-# delays refreshes or lookups.
+NOTIFY_SLOW_QUEUE = "notifications-slow"
 CELERY_TASK_ROUTES = {"applications.tasks.notification_*": {"queue": NOTIFY_QUEUE}}
 CELERY_BEAT_SCHEDULE["notification-sweep"] = {
     "task": "applications.tasks.notification_sweep",

@@ -22,7 +22,7 @@ from tests.factories import make_application
 pytestmark = pytest.mark.django_db(transaction=True)
 # The loopback receivers and notification settings (fixtures: notify_settings, receiver_factory).
 pytest_plugins = ["tests.notify_helpers"]
-QUEUES = "celery,notifications"
+QUEUES = "celery,notifications,notifications-slow"
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_a_worker_on_the_notifications_queue_delivers_a_committed_change(worker_
     receiver = receiver_factory()
     _, secret = _channel("hook", receiver.url)
     make_application(RequestNo="7001", AuditResult="auditing")
-    with celery_worker(worker_env, name="notify", queues="notifications", concurrency=2):
+    with celery_worker(worker_env, name="notify", queues="notifications,notifications-slow", concurrency=2):
         make_application(RequestNo="7001", AuditResult="reject")  # commits; delivery enqueued on commit
         [request] = receiver.wait_for(1, timeout=30)
     payload = Webhook(secret).verify(request.body, request.headers)

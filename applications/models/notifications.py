@@ -61,6 +61,8 @@ class Channel(models.Model):
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True, default="")
     failing_since = models.DateTimeField(null=True, blank=True)
+    # Answered slower than NOTIFY_SLOW_SECONDS lately: its deliveries go to the slow queue until then.
+    slow_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -68,6 +70,10 @@ class Channel(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
+
+    def is_troubled(self, now) -> bool:
+        """Failing or slow: its deliveries take the slow lane, away from healthy channels."""
+        return bool(self.failing_since or (self.slow_until and self.slow_until > now))
 
     def signing_secrets(self, now=None) -> list[str]:
         now = now or timezone.now()

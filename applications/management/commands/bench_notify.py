@@ -46,14 +46,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--n", type=int, default=1000, help="state changes")
         parser.add_argument("--rate", type=float, default=50.0, help="changes committed per second (0: no pacing)")
-        parser.add_argument("--workers", type=int, default=2, help="worker processes on the notifications queue")
-        parser.add_argument("--concurrency", type=int, default=24, help="threads per worker process")
+        parser.add_argument("--concurrency", type=int, default=24, help="threads per worker process (one per lane)")
         parser.add_argument("--in-flight", type=int, default=16, help="NOTIFY_CHANNEL_MAX_IN_FLIGHT")
         parser.add_argument("--slow-seconds", type=float, default=2.0)
         parser.add_argument("--timeout", type=float, default=900)
         parser.add_argument("--skip-baseline", action="store_true")
 
-    def handle(self, *args, n, rate, workers, concurrency, in_flight, slow_seconds, timeout, skip_baseline,
+    def handle(self, *args, n, rate, concurrency, in_flight, slow_seconds, timeout, skip_baseline,
                **options):
         if not settings.REDIS_URL or connection.vendor != "postgresql":
             raise CommandError("bench_notify needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
@@ -65,7 +64,7 @@ class Command(BaseCommand):
             "NOTIFY_RETRY_MAX_SECONDS": 20, "NOTIFY_MAX_ATTEMPTS": 6, "NOTIFY_CHANNEL_MAX_IN_FLIGHT": in_flight,
             "NOTIFY_DISABLE_AFTER_SECONDS": 3600,
         }
-        self.workers, self.concurrency = workers, concurrency
+        self.concurrency = concurrency
         size = n + n // 10 + 20
         self.dataset = build_dataset(size=size)
         self.numbers = [x for x in self.dataset.request_numbers() if not self.dataset.get(x)[1]][:n]
@@ -104,8 +103,10 @@ class Command(BaseCommand):
         committed = {}
         try:
             with ExitStack() as stack:
-                for index in range(self.workers):
-                    stack.enter_context(celery_worker(self.env, name=f"notify{index}", queues="notifications",
+                # One process per lane (as in docker-compose.yml): the slow lane's retries and slow
+                # endpoints get their own threads and CPU share.
+                for lane in (settings.NOTIFY_QUEUE, settings.NOTIFY_SLOW_QUEUE):
+                    stack.enter_context(celery_worker(self.env, name=lane, queues=lane,
                                                       concurrency=self.concurrency))
                 self.stdout.write(f"committing {self.n} state changes to {len(urls)} channels ...")
                 started = time.monotonic()

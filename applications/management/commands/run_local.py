@@ -64,7 +64,8 @@ class Command(BaseCommand):
         commands = {
             "worker": celery + ["-A", "config", "worker", "-Q", "celery", "--loglevel=INFO", "--concurrency=2"],
             # Notification delivery has its own queue and threads: slow endpoints never delay refreshes.
-            "notify": celery + ["-A", "config", "worker", "-Q", settings.NOTIFY_QUEUE, "-n", "notify@%h",
+            "notify": celery + ["-A", "config", "worker", "-Q", f"{settings.NOTIFY_QUEUE},{settings.NOTIFY_SLOW_QUEUE}",
+                                "-n", "notify@%h",
                                 "--pool=threads", "--loglevel=INFO", "--concurrency=8"],
             "beat": celery + ["-A", "config", "beat", "--loglevel=INFO"],
             "web": manage + ["runserver", f"{HOST}:{port}", "--noreload"],

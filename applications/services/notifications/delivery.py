@@ -13,8 +13,9 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ...models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification
@@ -59,36 +60,46 @@ def _in_flight(channel_id, now) -> int:
                                    locked_until__gte=now).count()
 
 
+def _in_flight_subquery(now):
+    return Coalesce(Subquery(
+        Delivery.objects.filter(channel_id=OuterRef("channel_id"), status=DeliveryStatus.DELIVERING,
+                                locked_until__gte=now)
+        .order_by().values("channel_id").annotate(n=Count("id")).values("n")), 0)
+
+
 def _claim(delivery_id: int, now) -> tuple[Outcome | None, Delivery | None, str]:
+    """One conditional UPDATE: due, not leased by a live attempt, and a free slot on its channel.
+
+    Without a lock on the channel, two claims racing for its last slot may both win: the limit is
+    approximate by one or two, which is all it needs to be (it keeps a slow endpoint from taking
+    every thread), and no claim ever waits on another.
+    """
+    delivery = Delivery.objects.select_related("channel", "recipient").filter(pk=delivery_id).first()
+    if delivery is None:
+        return Outcome.MISSING, None, ""
+    channel = delivery.channel
+    due = Delivery.objects.filter(_due_q(now), pk=delivery_id)
+    if channel is not None and not channel.enabled:
+        failed = due.update(status=DeliveryStatus.FAILED, locked_until=None, last_error="channel disabled")
+        return (Outcome.FAILED if failed else Outcome.NOT_DUE), delivery, ""
+    claimable = due
+    if channel is not None:
+        claimable = due.alias(in_flight=_in_flight_subquery(now)).filter(
+            in_flight__lt=settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT)
+    attempt_id = uuid.uuid4()
     with transaction.atomic():
-        delivery = Delivery.objects.select_related("channel", "recipient").filter(pk=delivery_id).first()
-        if delivery is None:
-            return Outcome.MISSING, None, ""
-        channel = delivery.channel
-        if channel is not None:
-            # Serialises claims per channel so the in-flight count cannot be overrun by a race.
-            # NO KEY UPDATE: fan-out inserting deliveries for this channel is not blocked.
-            channel = Channel.objects.select_for_update(no_key=True).get(pk=channel.pk)
-            delivery.channel = channel
-        if not Delivery.objects.filter(_due_q(now), pk=delivery_id).exists():
-            return Outcome.NOT_DUE, delivery, ""
-        if channel is not None and not channel.enabled:
-            Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, locked_until=None,
-                                                           last_error="channel disabled")
-            return Outcome.FAILED, delivery, ""
-        if channel is not None and _in_flight(channel.pk, now) >= settings.NOTIFY_CHANNEL_MAX_IN_FLIGHT:
-            Delivery.objects.filter(pk=delivery_id).update(waiting_for_slot=True)
-            return Outcome.BUSY, delivery, ""
-        attempt_id = uuid.uuid4()
-        claimed = Delivery.objects.filter(_due_q(now), pk=delivery_id).update(
+        claimed = claimable.update(
             status=DeliveryStatus.DELIVERING, locked_until=now + timedelta(seconds=lease_seconds()),
             attempts=F("attempts") + 1, current_attempt=attempt_id, waiting_for_slot=False)
-        if not claimed:
-            return Outcome.NOT_DUE, delivery, ""
-        delivery.refresh_from_db(fields=["attempts", "status", "current_attempt"])
-        DeliveryAttempt.objects.create(delivery=delivery, attempt_id=attempt_id, number=delivery.attempts,
-                                       started_at=now)
-    return None, delivery, str(attempt_id)
+        if claimed:
+            delivery.attempts += 1
+            DeliveryAttempt.objects.create(delivery=delivery, attempt_id=attempt_id, number=delivery.attempts,
+                                           started_at=now)
+    if claimed:
+        return None, delivery, str(attempt_id)
+    if channel is not None and due.update(waiting_for_slot=True):
+        return Outcome.BUSY, delivery, ""
+    return Outcome.NOT_DUE, delivery, ""
 
 
 def _note_channel_failure(channel: Channel, now) -> None:
@@ -110,9 +121,6 @@ def _note_channel_failure(channel: Channel, now) -> None:
 def _record(delivery: Delivery, attempt_id: str, result: transports.Result, *, retry: bool) -> Outcome:
     now = timezone.now()
     with transaction.atomic():
-        if delivery.channel is not None:
-            # Channel before delivery, the order _claim locks them in (no deadlock between the two).
-            Channel.objects.select_for_update(no_key=True).filter(pk=delivery.channel.pk).first()
         DeliveryAttempt.objects.filter(attempt_id=attempt_id).update(
             finished_at=now, status_code=result.status_code, latency_ms=result.latency_ms,
             response_excerpt=result.excerpt, error=result.error[:500], ok=result.ok)
@@ -130,9 +138,12 @@ def _record(delivery: Delivery, attempt_id: str, result: transports.Result, *, r
             mine.update(status=DeliveryStatus.FAILED, **common)
         if delivery.channel is not None:
             if result.ok:
-                Channel.objects.filter(pk=delivery.channel.pk).update(failing_since=None)
+                Channel.objects.filter(pk=delivery.channel.pk, failing_since__isnull=False).update(failing_since=None)
             else:
                 _note_channel_failure(delivery.channel, now)
+            if result.latency_ms is not None and result.latency_ms >= settings.NOTIFY_SLOW_SECONDS * 1000:
+                Channel.objects.filter(pk=delivery.channel.pk).update(
+                    slow_until=now + timedelta(seconds=settings.NOTIFY_SLOW_HOLD_SECONDS))
             _hand_over_slot(delivery.channel.pk, now)
     return outcome
 
@@ -140,13 +151,16 @@ def _record(delivery: Delivery, attempt_id: str, result: transports.Result, *, r
 def _hand_over_slot(channel_id: int, now) -> None:
     """Give the slot just freed to the channel's oldest row that was refused one (enqueued on commit).
 
-    Runs under the channel's row lock, so two deliveries finishing together pick different rows.
+    ``SKIP LOCKED`` (PostgreSQL) lets two deliveries finishing together pick different rows; a row
+    whose hand-over is missed still has the sweeper.
     """
     waiting = (Delivery.objects.filter(_due_q(now), channel_id=channel_id, waiting_for_slot=True)
-               .order_by("next_attempt_at", "id").values_list("id", flat=True).first())
-    if waiting:
-        Delivery.objects.filter(pk=waiting).update(waiting_for_slot=False)
-        enqueue_on_commit([waiting])
+               .order_by("next_attempt_at", "id"))
+    if connection.features.has_select_for_update_skip_locked:
+        waiting = waiting.select_for_update(skip_locked=True)
+    waiting_id = waiting.values_list("id", flat=True).first()
+    if waiting_id and Delivery.objects.filter(pk=waiting_id, waiting_for_slot=True).update(waiting_for_slot=False):
+        enqueue_on_commit([waiting_id], slow=True)  # a channel at its limit is a slow one
 
 
 def delivery_deliver(*, delivery_id: int, retry: bool = True) -> Outcome:

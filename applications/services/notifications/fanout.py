@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from ... import codes
 from ...models import Delivery, Notification, NotificationPreference, NotificationRule, Watch
@@ -43,15 +44,18 @@ def rule_spec(rule: NotificationRule) -> RuleSpec:
                     request_type=rule.request_type)
 
 
-def enqueue_on_commit(delivery_ids: list[int]) -> None:
+def enqueue_on_commit(delivery_ids: list[int], *, slow: bool = False) -> None:
+    """Queue delivery tasks once the transaction commits; ``slow`` takes the slow lane (retries,
+    failing or slow channels), so they never wait in front of deliveries to healthy channels."""
     if not delivery_ids:
         return
+    queue = settings.NOTIFY_SLOW_QUEUE if slow else settings.NOTIFY_QUEUE
 
     def enqueue():
         from ...tasks import notification_deliver  # tasks import services; import here, not at the top
 
         for delivery_id in delivery_ids:
-            notification_deliver.delay(delivery_id)
+            notification_deliver.apply_async(args=[delivery_id], queue=queue)
 
     transaction.on_commit(enqueue)
 
@@ -76,19 +80,23 @@ def notification_fan_out(*, event, application) -> list[int]:
     ])
     deliveries = [Delivery(recipient=w.user, event=event, event_type=change.event_type, payload=payload)
                   for w in watches if w.user.is_active and w.user_id in wants_email and w.user.email]
-    fired, channels = [], set()
-    rules = NotificationRule.objects.filter(enabled=True, field=event.field, channel__enabled=True)
+    fired, channels, troubled = [], set(), set()
+    rules = NotificationRule.objects.filter(enabled=True, field=event.field, channel__enabled=True
+                                            ).select_related("channel")
+    now = timezone.now()
     for rule in rules:
         if rule_matches(rule_spec(rule), field=event.field, new_value=event.new_value,
                         cust_space_id=application.cust_space_id, request_type=application.request_type):
             fired.append(rule.pk)
             if rule.channel_id not in channels:  # two rules to one channel send one message
                 channels.add(rule.channel_id)
+                if rule.channel.is_troubled(now):
+                    troubled.add(rule.channel_id)
                 deliveries.append(Delivery(channel_id=rule.channel_id, event=event, event_type=change.event_type,
                                            payload=payload))
     created = Delivery.objects.bulk_create(deliveries)
     if fired:
         NotificationRule.objects.filter(pk__in=fired).update(last_fired_at=event.seen_at)
-    ids = [d.pk for d in created]
-    enqueue_on_commit(ids)
-    return ids
+    enqueue_on_commit([d.pk for d in created if d.channel_id not in troubled])
+    enqueue_on_commit([d.pk for d in created if d.channel_id in troubled], slow=True)
+    return [d.pk for d in created]
