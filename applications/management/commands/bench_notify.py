@@ -12,6 +12,7 @@ Needs Redis (REDIS_URL) and PostgreSQL; it deletes applications and notification
 configured database, so point DATABASE_URL at a scratch one.
 """
 import json
+import os
 import statistics
 import time
 from contextlib import ExitStack
@@ -51,9 +52,11 @@ class Command(BaseCommand):
         parser.add_argument("--slow-seconds", type=float, default=2.0)
         parser.add_argument("--timeout", type=float, default=900)
         parser.add_argument("--skip-baseline", action="store_true")
+        parser.add_argument("--slow-lane-nice", type=int, default=10,
+                            help="CPU niceness of the slow-lane worker (0: same priority as the healthy lane)")
 
     def handle(self, *args, n, rate, concurrency, in_flight, slow_seconds, timeout, skip_baseline,
-               **options):
+               slow_lane_nice, **options):
         if not settings.REDIS_URL or connection.vendor != "postgresql":
             raise CommandError("bench_notify needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
         self.n, self.rate, self.timeout = n, rate, timeout
@@ -64,7 +67,7 @@ class Command(BaseCommand):
             "NOTIFY_RETRY_MAX_SECONDS": 20, "NOTIFY_MAX_ATTEMPTS": 6, "NOTIFY_CHANNEL_MAX_IN_FLIGHT": in_flight,
             "NOTIFY_DISABLE_AFTER_SECONDS": 3600,
         }
-        self.concurrency = concurrency
+        self.concurrency, self.nice = concurrency, slow_lane_nice
         size = n + n // 10 + 20
         self.dataset = build_dataset(size=size)
         self.numbers = [x for x in self.dataset.request_numbers() if not self.dataset.get(x)[1]][:n]
@@ -106,8 +109,12 @@ class Command(BaseCommand):
                 # One process per lane (as in docker-compose.yml): the slow lane's retries and slow
                 # endpoints get their own threads and CPU share.
                 for lane in (settings.NOTIFY_QUEUE, settings.NOTIFY_SLOW_QUEUE):
-                    stack.enter_context(celery_worker(self.env, name=lane, queues=lane,
-                                                      concurrency=self.concurrency))
+                    worker = stack.enter_context(celery_worker(self.env, name=lane, queues=lane,
+                                                               concurrency=self.concurrency))
+                    if lane == settings.NOTIFY_SLOW_QUEUE and self.nice:
+                        # On a shared CPU the slow lane yields to the healthy one (in Compose:
+                        # give notify-slow-worker fewer CPU shares).
+                        os.setpriority(os.PRIO_PGRP, worker.popen.pid, self.nice)
                 self.stdout.write(f"committing {self.n} state changes to {len(urls)} channels ...")
                 started = time.monotonic()
                 for index, number in enumerate(self.numbers):

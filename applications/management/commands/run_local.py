@@ -21,6 +21,8 @@ from .ensure_demo_user import USERNAME, demo_password_file
 HOST = "127.0.0.1"
 READY_TIMEOUT_SECONDS = 90
 STOP_TIMEOUT_SECONDS = 10
+LOCAL_EVOLVE_SECONDS = 60
+LOCAL_REFRESH_MOVING_SECONDS = 120
 
 
 def port_open(port, host=HOST):
@@ -71,7 +73,9 @@ class Command(BaseCommand):
             "web": manage + ["runserver", f"{HOST}:{port}", "--noreload"],
         }
         if not no_simulator:
-            commands = {"simulator": manage + ["cams_simulator", "--host", HOST, "--port", str(sim_port)],
+            # Applications move a step a minute, so watchers see notifications within minutes.
+            commands = {"simulator": manage + ["cams_simulator", "--host", HOST, "--port", str(sim_port),
+                                               "--evolve-seconds", str(LOCAL_EVOLVE_SECONDS)],
                         **commands}
 
         failure = None
@@ -93,6 +97,8 @@ class Command(BaseCommand):
     # --- children ---------------------------------------------------------------------
     def start(self, name, command):
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+        # The demo refreshes moving applications more often than production's default (10 min).
+        env.setdefault("CAMS_REFRESH_MOVING_SECONDS", str(LOCAL_REFRESH_MOVING_SECONDS))
         # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order.
         process = subprocess.Popen(
             command, cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL,
