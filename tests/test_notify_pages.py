@@ -127,3 +127,21 @@ def test_the_inbox_tells_a_channel_owner_when_it_was_disabled(client, reviewer):
     Notification.objects.create(user=reviewer, title="Channel 'x' was disabled: it kept failing")
     client.force_login(reviewer)
     assert "1" == _soup(client.get(reverse("applications:home"))).select_one("#bell-count").get_text()
+
+
+def test_the_admin_checks_channel_urls_and_shows_a_new_webhook_secret_once(client, django_user_model, settings):
+    admin_user = django_user_model.objects.create_superuser("root", email="root@example.com")
+    client.force_login(admin_user)
+    url = reverse("admin:applications_channel_add")
+    form = {"name": "hook", "kind": "webhook", "target": "https://127.0.0.1/hook", "enabled": "on",
+            "rules-TOTAL_FORMS": "0", "rules-INITIAL_FORMS": "0"}
+    settings.NOTIFY_ALLOW_PRIVATE_TARGETS = False
+    response = client.post(url, form)
+    assert response.status_code == 200 and "loopback" in response.content.decode() and not Channel.objects.exists()
+    settings.NOTIFY_ALLOW_PRIVATE_TARGETS = True
+    response = client.post(url, {**form, "target": "http://127.0.0.1:9/hook"}, follow=True)
+    channel = Channel.objects.get()
+    assert channel.secret.startswith("whsec_") and channel.owner == admin_user
+    assert channel.secret in response.content.decode()
+    assert channel.secret not in client.get(reverse("admin:applications_channel_change", args=[channel.pk])
+                                            ).content.decode()

@@ -1,9 +1,30 @@
 """Admin pages for notification rules and channels (admins manage them here as well as on the
 Notifications pages). Channel secrets are never shown or edited here: webhook secrets are
 generated and rotated on the channel page."""
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
-from ..models import Channel, Delivery, DeliveryAttempt, NotificationRule
+from ..models import Channel, ChannelKind, Delivery, DeliveryAttempt, NotificationRule
+from ..notifications import signing
+from ..services.notifications.manage import channel_validate_target
+
+
+class ChannelAdminForm(forms.ModelForm):
+    """The same target check as the Notifications page: addresses, or a public https URL (SSRF)."""
+
+    class Meta:
+        model = Channel
+        exclude = ("secret", "previous_secret", "previous_secret_expires_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") and cleaned.get("target"):
+            try:
+                cleaned["target"] = channel_validate_target(kind=cleaned["kind"], target=cleaned["target"])
+            except ValidationError as exc:
+                self.add_error("target", exc)
+        return cleaned
 
 
 class RuleInline(admin.TabularInline):
@@ -18,10 +39,20 @@ class ChannelAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "enabled", "failing_since", "owner", "created_at")
     list_filter = ("kind", "enabled")
     search_fields = ("^name",)
-    exclude = ("secret", "previous_secret", "previous_secret_expires_at")
-    readonly_fields = ("failing_since", "created_at")
+    form = ChannelAdminForm
+    readonly_fields = ("failing_since", "slow_until", "created_at")
     list_select_related = ("owner",)
     inlines = [RuleInline]
+
+    def save_model(self, request, obj, form, change):
+        new_secret = ""
+        if obj.kind == ChannelKind.WEBHOOK and not obj.secret:
+            obj.secret = new_secret = signing.new_secret()
+        if not change and obj.owner_id is None:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
+        if new_secret:
+            messages.warning(request, f"Signing secret (shown only now): {new_secret}")
 
 
 @admin.register(NotificationRule)
