@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_queue_indexes'),
+        ('applications', '0005_user_preferences'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
