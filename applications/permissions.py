@@ -15,6 +15,11 @@ def can_review(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION))
 
 
+def can_manage_notifications(user) -> bool:
+    """May ``user`` create and edit notification rules and channels? Reviewers (superusers included)."""
+    return can_review(user)
+
+
 def reviewers():
     """Active users who ``can_review``, ordered by user name (a queryset; callers slice or cache it).
 

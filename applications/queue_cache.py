@@ -19,10 +19,12 @@ _COUNTS_PREFIX = "queue:counts:v1:"
 
 
 def filters_key(filters: dict, user=None) -> str:
-    """A cache key for a filter set; "assigned to me" differs per user, so it names the user."""
+    """A cache key for a filter set; "assigned to me" and "watching" differ per user, so it names the user."""
     items = {name: value.isoformat() if hasattr(value, "isoformat") else str(value) for name, value in filters.items()}
     if items.get("assignee") == "me":
         items["assignee"] = f"user:{getattr(user, 'pk', '')}"
+    if items.get("watching"):
+        items["watching"] = f"user:{getattr(user, 'pk', '')}"
     digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()[:32]
     return _COUNTS_PREFIX + digest
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +52,44 @@ def bulk_lookup_chunk(bulk_id: int, item_ids: list[int]):
     from .services.bulk_lookup import bulk_lookup_run_chunk
 
     return bulk_lookup_run_chunk(bulk_id=bulk_id, item_ids=item_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notification_deliver(delivery_id: int):
+    """One outbox row (routed to the notifications queue); see services/notifications/delivery.py."""
+    from .services.notifications.delivery import Outcome, delivery_deliver
+
+    outcome = delivery_deliver(delivery_id=delivery_id)
+    if outcome == Outcome.RETRY:
+        _schedule_retry(delivery_id)
+    return str(outcome)
+
+
+def _schedule_retry(delivery_id: int):
+    from .models import Delivery
+
+    next_at = Delivery.objects.filter(pk=delivery_id).values_list("next_attempt_at", flat=True).first()
+    if next_at:
+        # Long waits are left to the sweeper: a countdown near the visibility timeout would run twice.
+        countdown = max(0.0, (next_at - timezone.now()).total_seconds())
+        if countdown < settings.CELERY_VISIBILITY_TIMEOUT / 2:
+            notification_deliver.apply_async(args=[delivery_id], countdown=countdown, queue=settings.NOTIFY_SLOW_QUEUE)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notification_sweep():
+    """Beat: re-queue due retries and deliveries whose worker died (expired lease)."""
+    from .services.notifications.delivery import delivery_sweep
+
+    ids = delivery_sweep()
+    for delivery_id in ids:
+        notification_deliver.apply_async(args=[delivery_id], queue=settings.NOTIFY_SLOW_QUEUE)
+    return len(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notification_sla_digest():
+    """Beat: the SLA digest to digest rules' channels (nothing when nothing is late)."""
+    from .services.notifications.digest import notification_sla_digest as digest
+
+    return len(digest())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import api, bulk, health, home, pages, preferences, queue, review
+from .views import api, bulk, health, home, notifications, pages, preferences, queue, review
 
 app_name = "applications"
 urlpatterns = [
@@ -24,4 +24,13 @@ urlpatterns = [
     path("bulk/<int:pk>/progress/", bulk.bulk_progress, name="bulk-progress"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("preferences/language/", preferences.language_switch, name="language-switch"),
+    path("applications/<str:request_no>/watch/", notifications.watch, name="watch"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/read/", notifications.mark_read, name="notifications-read"),
+    path("notifications/preference/", notifications.preference, name="notification-preference"),
+    path("notifications/rules/", notifications.rules, name="notification-rules"),
+    path("notifications/rules/<int:pk>/", notifications.rule_edit, name="notification-rule"),
+    path("notifications/channels/", notifications.channels, name="notification-channels"),
+    path("notifications/channels/<int:pk>/", notifications.channel_detail, name="notification-channel"),
+    path("notifications/deliveries/<int:pk>/redeliver/", notifications.redeliver, name="notification-redeliver"),
 ]

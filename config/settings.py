@@ -335,3 +335,46 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"urllib3": {"level": "WARNING"}},
 }
+
+# --- Notifications (see README "Notifications") ------------------------------------------
+from .mail import mail_settings  # noqa: E402
+
+globals().update(mail_settings(VAR_DIR))
+# Absolute links in e-mails, webhooks and chat messages.
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if IS_PRODUCTION and not NOTIFY_BASE_URL:
+    raise ImproperlyConfigured("NOTIFY_BASE_URL must be set when DJANGO_ENV=production (links in notifications)")
+# Webhook and robot URLs must be https and public; this allows http and private/loopback
+# addresses (local receivers, the test suite). Cloud metadata addresses stay refused.
+NOTIFY_ALLOW_PRIVATE_TARGETS = env_bool("NOTIFY_ALLOW_PRIVATE_TARGETS", default=False)
+NOTIFY_CONNECT_TIMEOUT_SECONDS = env_float("NOTIFY_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
+NOTIFY_READ_TIMEOUT_SECONDS = env_float("NOTIFY_READ_TIMEOUT_SECONDS", 5.0, minimum=0.1)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+NOTIFY_RETRY_BASE_SECONDS = env_float("NOTIFY_RETRY_BASE_SECONDS", 10.0, minimum=0.01)
+NOTIFY_RETRY_MAX_SECONDS = env_float("NOTIFY_RETRY_MAX_SECONDS", 3600.0, minimum=0.01)
+# A channel failing without a single success for this long is disabled and its owner told.
+NOTIFY_DISABLE_AFTER_SECONDS = env_int("NOTIFY_DISABLE_AFTER_SECONDS", 86400, minimum=1)
+# Deliveries in flight per channel: a slow endpoint holds at most this many worker threads.
+NOTIFY_CHANNEL_MAX_IN_FLIGHT = env_int("NOTIFY_CHANNEL_MAX_IN_FLIGHT", 4, minimum=1)
+# The sweeper re-queues due retries and deliveries of killed workers (their lease expired).
+NOTIFY_SWEEP_INTERVAL_SECONDS = env_float("NOTIFY_SWEEP_INTERVAL_SECONDS", 15.0, minimum=1)
+NOTIFY_DIGEST_INTERVAL_SECONDS = env_float("NOTIFY_DIGEST_INTERVAL_SECONDS", 86400.0, minimum=60)
+REVIEW_SLA_HOURS = env_float("REVIEW_SLA_HOURS", 48.0, minimum=0.01)
+# A delivery slower than this marks its channel slow for NOTIFY_SLOW_HOLD_SECONDS.
+NOTIFY_SLOW_SECONDS = env_float("NOTIFY_SLOW_SECONDS", 1.0, minimum=0.01)
+NOTIFY_SLOW_HOLD_SECONDS = env_int("NOTIFY_SLOW_HOLD_SECONDS", 600, minimum=1)
+# Delivery runs on its own queues and workers, so a slow endpoint never delays refreshes or
+# lookups; retries and deliveries to failing or slow channels take the slow lane, so they never
+# delay healthy channels either.
+NOTIFY_QUEUE = "notifications"
+NOTIFY_SLOW_QUEUE = "notifications-slow"
+CELERY_TASK_ROUTES = {"applications.tasks.notification_*": {"queue": NOTIFY_QUEUE}}
+CELERY_BEAT_SCHEDULE["notification-sweep"] = {
+    "task": "applications.tasks.notification_sweep",
+    "schedule": NOTIFY_SWEEP_INTERVAL_SECONDS,
+    "options": {"expires": NOTIFY_SWEEP_INTERVAL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["notification-sla-digest"] = {
+    "task": "applications.tasks.notification_sla_digest",
+    "schedule": NOTIFY_DIGEST_INTERVAL_SECONDS,
+}

@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.plugins.html",
     "tests.plugins.browser",
     "tests.plugins.workers",
+    "tests.plugins.notify",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

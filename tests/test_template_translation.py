@@ -44,6 +44,16 @@ TEMPLATES_TO_CONVERT = {
     "applications/lookup_error.html",
     "applications/queue.html",
     "applications/queue_metrics.html",
+    "notifications/_bell.html",
+    "notifications/_nav.html",
+    "notifications/_secret.html",
+    "notifications/_watch_button.html",
+    "notifications/channel.html",
+    "notifications/channels.html",
+    "notifications/email.html",
+    "notifications/inbox.html",
+    "notifications/rule_edit.html",
+    "notifications/rules.html",
 }
 
 PLACEHOLDER = "\u2022"  # a symbol: stands for a variable or tag without counting as text

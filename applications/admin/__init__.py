@@ -6,4 +6,4 @@
   million rows fast (index-friendly lookups, no DISTINCT scans, no full COUNT(*)).
 """
 
-from . import applications, history  # noqa: F401  (registers the model admins)
+from . import applications, history, notifications  # noqa: F401  (registers the model admins)

@@ -73,8 +73,10 @@ class WorkerProcess:
 
 
 @contextmanager
-def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: str = "threads"):
-    """Run ``celery -A config worker`` with ``env`` added to this process's environment."""
+def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: str = "threads", queues: str = ""):
+    """Run ``celery -A config worker`` with ``env`` added to this process's environment.
+
+    ``queues``: comma-separated queues to consume (``-Q``); empty means Celery's default queue."""
     log_file = tempfile.NamedTemporaryFile(prefix=f"celery-{name}-", suffix=".log", delete=False)
     command = [
         sys.executable,
@@ -91,7 +93,7 @@ def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: st
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",
-    ]
+    ] + (["-Q", queues] if queues else [])
     popen = subprocess.Popen(
         command,
         cwd=BASE_DIR,

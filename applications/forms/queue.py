@@ -81,6 +81,9 @@ class QueueFilterForm(forms.Form):
         label="Internal status", required=False, choices=ANY + ReviewStatus.choices, widget=FastSelect
     )
     assignee = forms.ChoiceField(label="Assignee", required=False, widget=FastSelect)
+    watching = forms.ChoiceField(
+        label="Watching", required=False, widget=FastSelect, choices=ANY + [("1", "Only applications I watch")]
+    )
     created_from = forms.DateField(label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     created_to = forms.DateField(label="Created to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label="Sort by", required=False, widget=FastSelect)

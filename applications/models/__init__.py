@@ -4,10 +4,22 @@
 - ``review``: internal review statuses and the append-only review log;
 - ``bulk``: bulk lookups and their items;
 - ``preferences``: each user's language and time zone.
+- ``notifications``: watches, rules, channels, the inbox and the delivery outbox.
 """
 
 from .application import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .bulk import BulkLookup, BulkLookupItem
+from .notifications import (
+    Channel,
+    ChannelKind,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    NotificationRule,
+    Watch,
+)
 from .preferences import UserPreferences
 from .review import AppendOnlyQuerySet, ReviewLogEntry, ReviewStatus
 
@@ -17,8 +29,17 @@ __all__ = [
     "ApplicationSnapshot",
     "BulkLookup",
     "BulkLookupItem",
+    "Channel",
+    "ChannelKind",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryStatus",
+    "Notification",
+    "NotificationPreference",
+    "NotificationRule",
     "ReviewLogEntry",
     "ReviewStatus",
     "UserPreferences",
     "ViberApplication",
+    "Watch",
 ]

@@ -18,6 +18,7 @@ from .. import codes
 from ..models import ViberApplication
 from ..queue_cache import grouped_counts
 from .countries import destination_country_q
+from .notifications import watched_application_ids
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -83,7 +84,8 @@ def queue_filter(*, filters: dict, user=None):
     """The queryset of applications matching ``filters`` (cleaned values of QueueFilterForm).
 
     Keys: state, audit_result, request_type, industry, country, cust_space_id, review_status,
-    assignee ("me", "none" or a user id), created_from / created_to (dates), q (free text).
+    assignee ("me", "none" or a user id), watching ("1": only what ``user`` watches),
+    created_from / created_to (dates), q (free text).
     """
     qs = ViberApplication.objects.all()
     for key in ("state", "audit_result", "request_type", "industry", "review_status"):
@@ -98,6 +100,8 @@ def queue_filter(*, filters: dict, user=None):
         qs = qs.filter(assignee__isnull=True)
     elif assignee and str(assignee).isdigit():
         qs = qs.filter(assignee_id=int(assignee))
+    if filters.get("watching") and user is not None:
+        qs = qs.filter(id__in=watched_application_ids(user=user))
     if filters.get("country"):
         qs = qs.filter(destination_country_q(filters["country"]))
     tz = timezone.get_current_timezone()

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from ..cams.errors import CamsError
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
+from .notifications.fanout import notification_fan_out
 from .scheduling import next_refresh_after_failure, next_refresh_after_success
 
 TRACKED_FIELDS = ("state", "audit_result")
@@ -53,8 +54,9 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
     """Upsert one fetched application in a single short transaction (DB writes only).
 
     Writes a snapshot only when the content hash differs from the stored one, and an event per
-    changed State / AuditResult. The row is locked while compared, so two writers of the same
-    answer produce one snapshot, not two.
+    changed State / AuditResult, with its inbox and outbox rows (notifications.fanout) in the same
+    transaction. The row is locked while compared, so two writers of the same answer produce one
+    snapshot, not two.
     """
     parsed = fetched.parsed
     seen_at = seen_at or timezone.now()
@@ -64,12 +66,15 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
             cust_space_id=cust_space_id, request_no=request_no, defaults={"state_changed_at": seen_at}
         )
         changed = created or app.content_hash != parsed.content_hash
+        events = []
         if not created:
             for field in TRACKED_FIELDS:
                 old, new = getattr(app, field), columns[field]
                 if old != new:
-                    ApplicationEvent.objects.create(
-                        application=app, field=field, old_value=old, new_value=new, seen_at=seen_at
+                    events.append(
+                        ApplicationEvent.objects.create(
+                            application=app, field=field, old_value=old, new_value=new, seen_at=seen_at
+                        )
                     )
                     app.state_changed_at = seen_at
         for name, value in columns.items():
@@ -90,6 +95,8 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
                 request_id=fetched.request_id,
                 seen_at=seen_at,
             )
+        for event in events:
+            notification_fan_out(event=event, application=app)
     return app
 
 

@@ -22,6 +22,8 @@ from .ensure_demo_user import USERNAME, demo_password_file
 HOST = "127.0.0.1"
 READY_TIMEOUT_SECONDS = 90
 STOP_TIMEOUT_SECONDS = 10
+LOCAL_EVOLVE_SECONDS = 60
+LOCAL_REFRESH_MOVING_SECONDS = 120
 
 
 def port_open(port, host=HOST):
@@ -68,12 +70,39 @@ class Command(BaseCommand):
         celery_exe = Path(sys.executable).with_name("celery")
         celery = [str(celery_exe)] if celery_exe.exists() else [sys.executable, "-m", "celery"]
         commands = {
-            "worker": celery + ["-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+            "worker": celery + ["-A", "config", "worker", "-Q", "celery", "--loglevel=INFO", "--concurrency=2"],
+            # Notification delivery has its own queue and threads: slow endpoints never delay refreshes.
+            "notify": celery
+            + [
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                f"{settings.NOTIFY_QUEUE},{settings.NOTIFY_SLOW_QUEUE}",
+                "-n",
+                "notify@%h",
+                "--pool=threads",
+                "--loglevel=INFO",
+                "--concurrency=8",
+            ],
             "beat": celery + ["-A", "config", "beat", "--loglevel=INFO"],
             "web": manage + ["runserver", f"{HOST}:{port}", "--noreload"],
         }
         if not no_simulator:
-            commands = {"simulator": manage + ["cams_simulator", "--host", HOST, "--port", str(sim_port)], **commands}
+            # Applications move a step a minute, so watchers see notifications within minutes.
+            commands = {
+                "simulator": manage
+                + [
+                    "cams_simulator",
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(sim_port),
+                    "--evolve-seconds",
+                    str(LOCAL_EVOLVE_SECONDS),
+                ],
+                **commands,
+            }
 
         failure = None
         try:
@@ -94,6 +123,8 @@ class Command(BaseCommand):
     # --- children ---------------------------------------------------------------------
     def start(self, name, command):
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+        # The demo refreshes moving applications more often than production's default (10 min).
+        env.setdefault("CAMS_REFRESH_MOVING_SECONDS", str(LOCAL_REFRESH_MOVING_SECONDS))
         # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order.
         process = subprocess.Popen(
             command,
