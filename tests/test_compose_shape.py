@@ -89,7 +89,11 @@ class Services:
     def start(self, service: str, log: Path) -> subprocess.Popen:
         handle = log.open("w")
         process = subprocess.Popen(
-            self.command(service), env=self.env, cwd=BASE_DIR, stdout=handle, stderr=subprocess.STDOUT,
+            self.command(service),
+            env=self.env,
+            cwd=BASE_DIR,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.processes.append(process)
@@ -164,7 +168,10 @@ def test_the_compose_services_run_natively_against_postgresql_and_redis(compose_
         broker = Celery(broker=redis_url)
         sent = broker.send_task("applications.tasks.refresh_plan_due")
         _wait_for(
-            lambda: f"[{sent.id}] succeeded" in logs["worker"].read_text(), 60, "the worker ran the task", logs["worker"]
+            lambda: f"[{sent.id}] succeeded" in logs["worker"].read_text(),
+            60,
+            "the worker ran the task",
+            logs["worker"],
         )
         assert worker.poll() is None
 

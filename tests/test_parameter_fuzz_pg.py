@@ -167,4 +167,3 @@ def test_no_url_of_the_urlconf_answers_a_5xx_to_hostile_parameters(admin_user, l
                     check("post", url, dict.fromkeys(FORM_FIELDS, value))
     assert requests > 1500
     assert failures == []
-

@@ -69,5 +69,7 @@ def test_a_viewer_still_looks_up_and_sees_no_refresh_buttons(make_user, live_cam
     assert page.select_one("#company") is not None
     assert not page.find("button", string="Refresh now")
     assert not page.find("button", string="Queue background refresh")
-    reviewer_page = soup_of(_client_for(make_user("rita", "reviewers")).get(reverse("applications:detail", args=[EXAMPLE_NO])))
+    reviewer_page = soup_of(
+        _client_for(make_user("rita", "reviewers")).get(reverse("applications:detail", args=[EXAMPLE_NO]))
+    )
     assert reviewer_page.find("button", string="Refresh now")
