@@ -192,7 +192,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Logos and documents CAMS links to are shown as images when served over HTTPS; plain-HTTP ones are refused.
+    "img-src": [CSP.SELF, "data:", "https:"],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -212,6 +213,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_float("VIBER_LOGIN_COOLOFF_MINUTES", 1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "config.login_throttling.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # The client IP is REMOTE_ADDR (django-ipware is not installed): behind a proxy that is the proxy's

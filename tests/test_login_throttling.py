@@ -84,3 +84,11 @@ def test_an_admin_sees_the_lockout_and_clears_it(throttled, make_user, password,
     assert cleared.status_code == 302 and not AccessAttempt.objects.exists()
     client = Client()
     assert _log_in(client, url, "alice", password).status_code == 302 and _signed_in(client)
+
+
+@pytest.mark.django_db
+def test_an_overlong_user_name_counts_as_a_failure_not_a_server_error(throttled):
+    for _ in range(4):
+        response = _log_in(Client(), reverse("login"), "x" * 3000, "wrong")
+        assert response.status_code in (200, 429)
+    assert AccessAttempt.objects.get().username == "x" * 150

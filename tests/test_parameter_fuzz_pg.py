@@ -41,9 +41,11 @@ HOSTILE = [
     "[]",
 ]
 # Values a path segment can hold (no "/"); int converters get numbers only.
-HOSTILE_SEGMENTS = ["9999-12-31", "-1", "99999999999999999999", "İ̇ﬁ🙂\u202e", "x" * 300, "' OR 1=1 --", "..", "%00"]
-# The values tried one parameter at a time (all of HOSTILE are tried on every parameter at once).
-HOSTILE_EACH = ["\x00", "9999-12-31", "99999999999999999999", "-1", "x" * 3000]
+HOSTILE_SEGMENTS = ["9999-12-31", "99999999999999999999", "İ̇ﬁ🙂\u202e" + "x" * 300, "' OR 1=1 --", ".."]
+# Tried one parameter at a time (every value of HOSTILE is tried on all parameters at once).
+HOSTILE_EACH = ["\x00", "9999-12-31"]
+# Sent as the fields of every POST form.
+HOSTILE_FORM = ["\x00", "9999-12-31", "99999999999999999999", "x" * 3000, "' OR 1=1 --"]
 HOSTILE_INTS = ["0", "99999999999999999999", "2147483648"]
 # Query parameters our own pages read.
 APP_PARAMS = [
@@ -84,6 +86,8 @@ def _parameter_names(entry: URLPattern) -> list[str]:
 
 def _urls_for(name, entry, valid):
     """``(url, valid)`` for one pattern: valid arguments first, then each parameter hostile in turn."""
+    if name.startswith("applications:bulk"):
+        valid = {**valid, "pk": valid["bulk_pk"]}
     names = _parameter_names(entry)
     if not names:
         yield reverse(name), True
@@ -121,7 +125,7 @@ def test_no_url_of_the_urlconf_answers_a_5xx_to_hostile_parameters(admin_user, l
     assert connection.vendor == "postgresql", "this fuzz is about PostgreSQL's refusals (NUL, ranges)"
     settings.CAMS_NOT_FOUND_TTL_SECONDS = 0
     application = make_application()
-    BulkLookup.objects.create(pk=application.pk, total=0, status=BulkLookup.Status.DONE)
+    bulk = BulkLookup.objects.create(total=0, status=BulkLookup.Status.DONE)
     valid = {
         "request_no": application.request_no,
         "pk": str(application.pk),
@@ -131,6 +135,7 @@ def test_no_url_of_the_urlconf_answers_a_5xx_to_hostile_parameters(admin_user, l
         "uidb64": "MQ",
         "token": "set-password",
         "url": "nowhere",
+        "bulk_pk": str(bulk.pk),
     }
     client = Client(raise_request_exception=False)
     client.force_login(admin_user)
@@ -163,7 +168,7 @@ def test_no_url_of_the_urlconf_answers_a_5xx_to_hostile_parameters(admin_user, l
             for param, value in itertools.product(names, HOSTILE_EACH):
                 check("get", url, {param: value})  # one at a time: no other refusal hides it
             if ours:
-                for value in HOSTILE:
+                for value in HOSTILE_FORM:
                     check("post", url, dict.fromkeys(FORM_FIELDS, value))
-    assert requests > 1500
+    assert requests > 1000
     assert failures == []
