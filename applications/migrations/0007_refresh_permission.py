@@ -25,7 +25,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0004_queue_indexes"),
+        ("applications", "0006_notifications"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
