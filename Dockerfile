@@ -27,11 +27,12 @@ RUN useradd --system --create-home --uid 10001 app \
     && chown -R app:app /app/var
 USER app
 
-# Static files are collected at build time; the secret key is a throwaway that only
-# lets settings load (production mode refuses to start without one).
+# Static files are collected at build time; the secret key and URLs are throwaways that only
+# let settings load (production mode refuses to start without them; nothing is connected).
 RUN DJANGO_ENV=production \
-    DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+    DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DJANGO_ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://unused@unused:5432/unused \
     REDIS_URL=redis://unused:6379/0 \
     python manage.py collectstatic --noinput
 

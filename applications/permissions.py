@@ -5,14 +5,26 @@ any group, or as a superuser has the role everywhere at once (the service check,
 choices and the admin's filters all ask the same question).
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 REVIEW_PERMISSION = "applications.review_application"
+# Forcing a fetch from CAMS spends the shared API quota and writes; a plain lookup needs no permission.
+REFRESH_PERMISSION = "applications.refresh_application"
+
+
+def _has(user, permission: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(permission))
 
 
 def can_review(user) -> bool:
     """May ``user`` set an application's internal status, assign it and add notes?"""
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(REVIEW_PERMISSION))
+    return _has(user, REVIEW_PERMISSION)
+
+
+def can_refresh(user) -> bool:
+    """May ``user`` force a refresh from CAMS ("Refresh now", "Queue background refresh", the admin action)?"""
+    return _has(user, REFRESH_PERMISSION)
 
 
 def can_manage_notifications(user) -> bool:
@@ -27,9 +39,10 @@ def reviewers():
     ``can_review`` cannot disagree.
     """
     User = get_user_model()
-    return User._default_manager.with_perm(REVIEW_PERMISSION, is_active=True, include_superusers=True).order_by(
-        User.USERNAME_FIELD
-    )
+    # The model backend holds permissions (the login-throttling backend before it holds none).
+    return User._default_manager.with_perm(
+        REVIEW_PERMISSION, is_active=True, include_superusers=True, backend=settings.AUTHENTICATION_BACKENDS[-1]
+    ).order_by(User.USERNAME_FIELD)
 
 
 def reviewer_choices() -> list[tuple[str, str]]:

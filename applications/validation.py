@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -55,4 +56,11 @@ def clean_cust_space_id(value) -> str:
     if len(value) > 64 or not _ALLOWED.match(value):
         raise ValidationError(_("That customer space ID is not valid."), code="invalid_cust_space")
     _refuse_without_letters_or_digits(value, _CUST_SPACE_PATH_MESSAGES)
+    allowed = settings.CAMS_CUST_SPACE_IDS
+    # With a configured list, any other space is refused here, before CAMS is asked or a row stored.
+    if allowed and value not in allowed and value != settings.CAMS_DEFAULT_CUST_SPACE_ID:
+        raise ValidationError(
+            _("That customer space is not one this site works with (see CAMS_CUST_SPACE_IDS)."),
+            code="unknown_cust_space",
+        )
     return value

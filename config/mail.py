@@ -55,8 +55,8 @@ def mail_settings(var_dir) -> dict:
             raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other")
         mailer = {"BACKEND": SMTP_BACKEND, "OPTIONS": {**options, "timeout": timeout}}
     else:
+        # The file backend makes its folder when it first sends, so nothing is created at import.
         mail_dir = var_dir / "mail"
-        mail_dir.mkdir(exist_ok=True)
         mailer = {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "OPTIONS": {"file_path": str(mail_dir)},
@@ -65,4 +65,6 @@ def mail_settings(var_dir) -> dict:
         "MAILERS": {"default": mailer},
         "DEFAULT_FROM_EMAIL": env_str("DEFAULT_FROM_EMAIL", "Viber Review <viber-review@localhost>"),
         "NOTIFY_EMAIL_TIMEOUT_SECONDS": timeout,
+        # Real mail can be sent (password reset is offered only then).
+        "EMAIL_CONFIGURED": options is not None,
     }

@@ -6,10 +6,12 @@ requires every secret to be set and fails at start-up otherwise.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from .env import env_bool, env_float, env_int, env_json_file, env_list, env_str
 
@@ -29,12 +31,21 @@ if not IS_PRODUCTION:
 DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
 
 
+# Django's own deployment check asks for at least 50 characters; production refuses fewer at start-up.
+SECRET_KEY_MIN_LENGTH = 50
+
+
 def _secret_key():
     key = env_str("DJANGO_SECRET_KEY")
+    if IS_PRODUCTION and not key:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production")
+    if IS_PRODUCTION and len(key) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY must have at least {SECRET_KEY_MIN_LENGTH} characters when DJANGO_ENV=production "
+            f"(it has {len(key)}); generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     if key:
         return key
-    if IS_PRODUCTION:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production")
     # Local runs get a random key that survives restarts (sessions stay valid) and is never in git.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
@@ -60,12 +71,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "applications",
 ]
 
 MIDDLEWARE = [
+    # Liveness/readiness answer first: no host check, no HTTPS redirect, no session (see config/probes.py).
+    "config.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.NoStoreMiddleware",
+    "config.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the session, before CommonMiddleware: language from the switcher's cookie, else
     # Accept-Language, else LANGUAGE_CODE.
@@ -78,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,10 +113,18 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "config.context_processors.email",
             ],
         },
     },
 ]
+
+# Production names its database and Redis explicitly: no silent SQLite file or filesystem broker there.
+if IS_PRODUCTION:
+    for _name in ("DATABASE_URL", "REDIS_URL"):
+        if not env_str(_name, ""):
+            raise ImproperlyConfigured(f"{_name} must be set when DJANGO_ENV=production")
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -121,8 +148,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The user row is loaded with its language and time-zone preferences in the same query.
-AUTHENTICATION_BACKENDS = ["applications.auth_backend.PreferencesModelBackend"]
+# django-axes checks every login (ours and the admin's) before the model backend does; the model
+# backend loads the user row with its language and time-zone preferences in the same query.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "applications.auth_backend.PreferencesModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "applications:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,7 +189,58 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- HTTPS and security headers -----------------------------------------------------------
+# On by default in production, off locally (runserver speaks plain HTTP). Behind a TLS-terminating
+# proxy, name the header it sets: DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if IS_PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=IS_PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=IS_PRODUCTION)
+_proxy_ssl_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "DJANGO_SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+# Probes are asked over plain HTTP inside the deployment (compose healthchecks, orchestrators).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content-Security-Policy (Django's own middleware): only our origin, no inline script or style.
+# The few scripts (htmx) carry the per-response nonce ({{ csp_nonce }}); no page has inline handlers.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # Logos and documents CAMS links to are shown as images when served over HTTPS; plain-HTTP ones are refused.
+    "img-src": [CSP.SELF, "data:", "https:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# --- Login throttling (django-axes) --------------------------------------------------------
+# Failures are counted per user name and per client IP, each on its own: a guesser is stopped on
+# one account from many addresses and on many accounts from one address. The database handler
+# keeps attempts in PostgreSQL, which every web process shares (a cache handler would need a
+# cache shared by all of them, and its lockouts would be invisible to admins); admins see and
+# clear lockouts under Admin > Axes.
+AXES_FAILURE_LIMIT = env_int("VIBER_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("VIBER_LOGIN_COOLOFF_MINUTES", 15.0, minimum=0.01))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "config.login_throttling.attempted_username"
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client IP is REMOTE_ADDR (django-ipware is not installed): behind a proxy that is the proxy's
+# address, so per-IP lockouts then count all clients together; per-user lockouts are unaffected.
+
 
 # --- Redis, or the embedded fallback when REDIS_URL is unset -----------------------------
 REDIS_URL = env_str("REDIS_URL", "")
@@ -333,7 +415,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"urllib3": {"level": "WARNING"}},
+    # django-axes logs every login at INFO; its lockouts are WARNINGs.
+    "loggers": {"urllib3": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Notifications (see README "Notifications") ------------------------------------------

@@ -292,8 +292,16 @@ def staff_reviewer(client, make_user):
     return client
 
 
-def test_viewers_may_refresh_and_export_but_not_assign(staff_viewer, two_applications):
-    assert action_names(staff_viewer) == {"refresh_selected", "export_selected"}
+def test_viewers_may_export_but_neither_refresh_nor_assign(staff_viewer, two_applications):
+    assert action_names(staff_viewer) == {"export_selected"}
+
+
+def test_a_viewer_cannot_refresh_even_by_posting_the_action(
+    staff_viewer, two_applications, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = run_action(staff_viewer, "refresh_selected", two_applications)
+    assert "Queued" not in response.content.decode() and callbacks == []
 
 
 def test_reviewers_also_get_one_assign_action_per_reviewer(staff_reviewer, two_applications):
@@ -324,22 +332,22 @@ def test_assigning_writes_the_assignee_and_the_review_log(staff_reviewer, two_ap
 
 
 def test_refresh_queues_one_task_per_selected_application_after_commit(
-    staff_viewer, two_applications, django_capture_on_commit_callbacks
+    staff_reviewer, two_applications, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = run_action(staff_viewer, "refresh_selected", two_applications)
+        response = run_action(staff_reviewer, "refresh_selected", two_applications)
     assert "Queued 2 refresh(es)" in response.content.decode()
     assert len(callbacks) == 1  # the enqueue service's on_commit hook
 
 
 def test_a_huge_selection_is_refused_before_queueing_anything(
-    staff_viewer, two_applications, monkeypatch, django_capture_on_commit_callbacks
+    staff_reviewer, two_applications, monkeypatch, django_capture_on_commit_callbacks
 ):
     from applications.admin import actions
 
     monkeypatch.setattr(actions, "MAX_SELECTION", 1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = staff_viewer.post(
+        response = staff_reviewer.post(
             CHANGELIST,
             {"action": "refresh_selected", "select_across": "1", "_selected_action": [two_applications[0].pk]},
             follow=True,

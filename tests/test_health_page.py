@@ -253,9 +253,9 @@ def test_the_timeline_escapes_upstream_codes(logged_in):
     assert HOSTILE not in html and "&lt;script&gt;" in html
 
 
-def test_the_background_refresh_button_posts_to_its_own_url(logged_in, soup_of):
+def test_the_background_refresh_button_posts_to_its_own_url(reviewer_client, soup_of):
     make_application()
-    page = soup_of(logged_in.get(reverse("applications:detail", args=[EXAMPLE_NO])))
+    page = soup_of(reviewer_client.get(reverse("applications:detail", args=[EXAMPLE_NO])))
     button = page.find("button", string="Queue background refresh")
     assert button["formaction"] == reverse("applications:refresh-background", args=[EXAMPLE_NO])
     form = button.find_parent("form")
@@ -263,21 +263,21 @@ def test_the_background_refresh_button_posts_to_its_own_url(logged_in, soup_of):
 
 
 def test_the_background_refresh_queues_after_commit_and_redirects_with_a_message(
-    logged_in, django_capture_on_commit_callbacks, soup_of, text_of
+    reviewer_client, django_capture_on_commit_callbacks, soup_of, text_of
 ):
     make_application()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = logged_in.post(reverse("applications:refresh-background", args=[EXAMPLE_NO]))
+        response = reviewer_client.post(reverse("applications:refresh-background", args=[EXAMPLE_NO]))
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:detail", args=[EXAMPLE_NO])
     assert len(callbacks) == 1  # the Celery message goes out only once the request's transaction commits
-    page = soup_of(logged_in.get(response["Location"]))
+    page = soup_of(reviewer_client.get(response["Location"]))
     assert "Queued a background refresh" in text_of(page.select_one(".messages .message-success"))
 
 
-def test_the_background_refresh_of_an_unknown_application_is_a_404(logged_in, django_capture_on_commit_callbacks):
+def test_the_background_refresh_of_an_unknown_application_is_a_404(reviewer_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = logged_in.post(reverse("applications:refresh-background", args=["9999999999"]))
+        response = reviewer_client.post(reverse("applications:refresh-background", args=["9999999999"]))
     assert response.status_code == 404 and callbacks == []
 
 

@@ -262,9 +262,9 @@ def test_the_500_page_renders_without_a_request():
 
 
 @pytest.mark.django_db
-def test_refresh_is_a_post_only_action(logged_in):
+def test_refresh_is_a_post_only_action(reviewer_client):
     make_application()
-    assert logged_in.get(reverse("applications:refresh", args=[EXAMPLE_NO])).status_code == 405
+    assert reviewer_client.get(reverse("applications:refresh", args=[EXAMPLE_NO])).status_code == 405
 
 
 @pytest.mark.django_db
@@ -278,9 +278,9 @@ def test_a_stored_copy_is_shown_with_a_banner_when_cams_is_unreachable(logged_in
 
 
 @pytest.mark.django_db
-def test_a_failed_refresh_says_so_and_shows_the_stored_copy(logged_in, cams_unreachable, soup_of, text_of):
+def test_a_failed_refresh_says_so_and_shows_the_stored_copy(reviewer_client, cams_unreachable, soup_of, text_of):
     make_application()
-    response = logged_in.post(reverse("applications:refresh", args=[EXAMPLE_NO]), follow=True)
+    response = reviewer_client.post(reverse("applications:refresh", args=[EXAMPLE_NO]), follow=True)
     assert response.redirect_chain == [(reverse("applications:detail", args=[EXAMPLE_NO]), 302)]
     page = soup_of(response)
     assert "Refresh failed" in text_of(page.select_one(".messages"))
@@ -330,10 +330,10 @@ def test_a_throttled_lookup_with_nothing_stored_is_a_429_page(logged_in, live_ca
 
 
 @pytest.mark.django_db
-def test_a_throttled_refresh_keeps_showing_the_stored_copy(logged_in, live_cams, soup_of, text_of):
+def test_a_throttled_refresh_keeps_showing_the_stored_copy(reviewer_client, live_cams, soup_of, text_of):
     make_application()
     live_cams.set_faults(throttle_rate=1.0)
-    response = logged_in.post(reverse("applications:refresh", args=[EXAMPLE_NO]), follow=True)
+    response = reviewer_client.post(reverse("applications:refresh", args=[EXAMPLE_NO]), follow=True)
     assert response.status_code == 200
     banner = text_of(soup_of(response).select_one("#stale-banner"))
     assert "CAMS is throttling our requests" in banner and "RequestId" in banner

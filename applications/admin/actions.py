@@ -24,7 +24,7 @@ def _too_many(modeladmin, request, queryset, verb):
     return ids
 
 
-@admin.action(description="Refresh selected applications from CAMS (in the background)", permissions=["view"])
+@admin.action(description="Refresh selected applications from CAMS (in the background)", permissions=["refresh"])
 def refresh_selected(modeladmin, request, queryset):
     """Queues one Celery refresh per application; the workers go through the shared rate limiter."""
     ids = _too_many(modeladmin, request, queryset, "refresh")

@@ -10,7 +10,7 @@ from django.contrib.admin.options import Action, ActionLocation
 from django.db import connections
 
 from ..models import ReviewStatus, ViberApplication
-from ..permissions import can_review
+from ..permissions import can_refresh, can_review
 from . import actions, search
 from .filters import AssigneeFilter, code_filter, distinct_values_filter, request_reviewers
 from .history import EventInline, ReadOnlyMixin, ReviewLogInline, SnapshotInline
@@ -71,6 +71,10 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = [field.name for field in ViberApplication._meta.fields]
     inlines = (ReviewLogInline, SnapshotInline, EventInline)
     actions = (actions.refresh_selected, actions.export_selected)
+
+    def has_refresh_permission(self, request):
+        # The refresh action spends the shared CAMS quota: the same rule as the page's buttons.
+        return can_refresh(request.user)
 
     def view_on_site(self, obj):
         # "View on site" goes straight to the application's page (its customer space kept), not

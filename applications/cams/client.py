@@ -132,7 +132,9 @@ def _client() -> _RawKeepingClient:
 
 def fetch_application(*, request_no: str, cust_space_id: str = "") -> FetchedApplication:
     """Call GetViberByRequestNo once (network). Returns the parsed record or raises a CamsError."""
-    request = cams_models.GetViberByRequestNoRequest(request_no=request_no, cust_space_id=cust_space_id or None)
+    # No space chosen means the configured default one (none at all when that is empty too).
+    cust_space_id = cust_space_id or settings.CAMS_DEFAULT_CUST_SPACE_ID or None
+    request = cams_models.GetViberByRequestNoRequest(request_no=request_no, cust_space_id=cust_space_id)
     runtime = RuntimeOptions(
         connect_timeout=settings.CAMS_CONNECT_TIMEOUT_MS, read_timeout=settings.CAMS_READ_TIMEOUT_MS
     )

@@ -1,9 +1,11 @@
 """The review queue's filter form (GET parameters) and the choices it offers."""
 
+from datetime import date
 from functools import lru_cache
 
 import pycountry
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .. import codes
 from ..models import ReviewStatus
@@ -24,6 +26,12 @@ SORT_LABELS = {
     "status": "Internal status",
 }
 _CHOICES_CACHE_SECONDS = 300
+# Dates a filter may name. The filter adds a day to the end date, so 9999-12-31 would overflow;
+# nothing CAMS holds is older than 2000 or later than 2100.
+DATE_RANGE = [
+    MinValueValidator(date(2000, 1, 1), message="Pick a date from 2000-01-01 on."),
+    MaxValueValidator(date(2100, 12, 31), message="Pick a date up to 2100-12-31."),
+]
 
 
 def _cached_distinct(column: str) -> list[str]:
@@ -84,8 +92,12 @@ class QueueFilterForm(forms.Form):
     watching = forms.ChoiceField(
         label="Watching", required=False, widget=FastSelect, choices=ANY + [("1", "Only applications I watch")]
     )
-    created_from = forms.DateField(label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(label="Created to", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_from = forms.DateField(
+        label="Created from", required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label="Created to", required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(label="Sort by", required=False, widget=FastSelect)
 
     def __init__(self, data=None, **kwargs):

@@ -78,6 +78,7 @@ class ViberApplication(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cust_space_id", "request_no"], name="uniq_application_space_request_no"),
         ]
+        permissions = [("refresh_application", "Can force a refresh from CAMS")]
         indexes = [
             models.Index(fields=["state", "audit_result"], name="app_state_audit_idx"),
             # Review queue: default sort with its tie-breaker, and the common "my open work" filter.

@@ -5,14 +5,17 @@ fetching is services.lookup's, reading the selectors'.
 """
 
 import time
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ..permissions import can_refresh
 from ..selectors.applications import application_events, application_get, application_snapshots
 from ..services.lookup import SOURCE_STALE, application_lookup
 from ..services.refresh import applications_refresh_enqueue
@@ -24,6 +27,18 @@ from .review_presenters import review_context
 # instead of calling again: a failing CAMS would otherwise be hit twice per click.
 _JUST_FETCHED = "applications:just-fetched"
 _JUST_FETCHED_SECONDS = 30
+
+
+def _refresh_permission_required(view):
+    """Forced refreshes spend the shared CAMS quota: only users who ``can_refresh`` (403 otherwise)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_refresh(request.user):
+            raise PermissionDenied("Refreshing from CAMS needs the refresh permission (the reviewers group has it).")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _remember_fetch(request, result, *, request_no, cust_space_id):
@@ -74,6 +89,7 @@ def detail(request, request_no, cust_space_id):
         "source": source,
         "stale_error": stale_error if source == SOURCE_STALE else None,
         "cust_space_id": cust_space_id,
+        "can_refresh": can_refresh(request.user),
         "snapshots": snapshots,
         "events": events,
         "timeline": timeline(snapshots, events),  # snapshots and change events merged, newest first
@@ -86,6 +102,7 @@ def detail(request, request_no, cust_space_id):
 
 @require_POST
 @login_required
+@_refresh_permission_required
 @application_view()
 def refresh(request, request_no, cust_space_id):
     """Fetch from CAMS now, whatever is stored, and go back to the page."""
@@ -106,6 +123,7 @@ def refresh(request, request_no, cust_space_id):
 
 @require_POST
 @login_required
+@_refresh_permission_required
 @application_view()
 def refresh_background(request, request_no, cust_space_id):
     """Queue one background refresh of a stored application and go back to its page.

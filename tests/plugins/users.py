@@ -11,7 +11,13 @@ from django.test import Client
 
 PASSWORD = "a long enough test password"
 _GROUP_PERMISSIONS = {
-    "reviewers": ["view_viberapplication", "view_reviewlogentry", "review_application", "add_bulklookup"],
+    "reviewers": [
+        "view_viberapplication",
+        "view_reviewlogentry",
+        "review_application",
+        "refresh_application",
+        "add_bulklookup",
+    ],
     "viewers": ["view_viberapplication", "view_reviewlogentry"],
 }
 
