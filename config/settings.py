@@ -277,10 +277,11 @@ if CAMS_REFRESH_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
 
 # State and AuditResult codes are undocumented upstream: this table is the one place that
 # names them. "final" means nothing more is expected to happen without a new request.
-# Override the whole table with a JSON file in CAMS_CODE_TABLE_FILE. "tone" (optional) colours
-# the badge: "final" (green), "moving" (amber), "bad" (red), "neutral". "rejection" (optional,
-# AuditResult) marks a refusal: resolving such an application needs a reviewer's note.
-CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
+# A JSON file in CAMS_CODE_TABLE_FILE extends it: its entries replace ours code by code and may add
+# codes and kinds. "tone" (optional) colours the badge: "final" (green), "moving" (amber), "bad"
+# (red), "neutral". "rejection" (optional, AuditResult) marks a refusal: resolving such an
+# application needs a reviewer's note. IndustryInvolved and AgeLimit only need labels.
+CAMS_CODE_TABLE = {
     "State": {
         "A": {"label": "Active", "final": True},
         "I": {"label": "In review", "final": False},
@@ -301,7 +302,24 @@ CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
         "viberRecover": {"label": "Recover", "final": True},
         "viberCountry": {"label": "Change destinations", "final": True},
     },
+    "IndustryInvolved": {
+        "cateringServices": {"label": "Catering services"},
+        "telecommunicationsAndIT": {"label": "Telecommunications and IT"},
+        "it": {"label": "IT"},
+        "finance": {"label": "Finance"},
+        "retail": {"label": "Retail"},
+        "travel": {"label": "Travel"},
+        "healthcare": {"label": "Healthcare"},
+    },
+    "AgeLimit": {
+        "eighteenUp": {"label": "18 and over"},
+        "unlimited": {"label": "No age limit"},
+    },
 }
+for _kind, _entries in (env_json_file("CAMS_CODE_TABLE_FILE") or {}).items():
+    if not isinstance(_entries, dict):
+        raise ImproperlyConfigured(f"CAMS_CODE_TABLE_FILE: {_kind!r} must map codes to entries")
+    CAMS_CODE_TABLE.setdefault(_kind, {}).update(_entries)
 
 LOGGING = {
     "version": 1,

@@ -13,16 +13,27 @@ from ..selectors.queue import queue_distinct
 from .widgets import FastSelect
 
 ANY = [("", "Any")]
-SORT_LABELS = {
-    "created": "Created",
-    "audited": "Audited",
-    "request_no": "Request number",
-    "company": "Company",
-    "state": "State",
-    "audit_result": "Audit result",
-    "in_state": "Time in state",
-    "status": "Internal status",
+# Sort key -> (column label, wording of the ascending order, wording of the descending order);
+# the wording fits the column: text A→Z, dates oldest/newest, time in state longest/shortest.
+SORT_ORDERS = {
+    "created": ("Created", "oldest first", "newest first"),
+    "audited": ("Audited", "oldest first", "newest first"),
+    "request_no": ("Request number", "0→9", "9→0"),
+    "company": ("Company", "A→Z", "Z→A"),
+    "state": ("State code", "A→Z", "Z→A"),
+    "audit_result": ("Audit result code", "A→Z", "Z→A"),
+    "in_state": ("Time in state", "longest first", "shortest first"),
+    "status": ("Internal status", "A→Z", "Z→A"),
 }
+SORT_LABELS = {key: label for key, (label, _, _) in SORT_ORDERS.items()}
+
+
+def sort_label(sort: str) -> str:
+    """ "Company, A→Z" for ``company``, "Created, newest first" for ``-created``."""
+    label, ascending, descending = SORT_ORDERS.get(sort.lstrip("-"), ("", "", ""))
+    return f"{label}, {descending if sort.startswith('-') else ascending}" if label else ""
+
+
 _CHOICES_CACHE_SECONDS = 300
 
 
@@ -39,9 +50,11 @@ def _code_choices(kind: str, current: str = ""):
 
 @lru_cache(maxsize=1)
 def _sort_choices():
+    # Dates and time in state read best "newest"/"shortest" first; text columns A→Z first.
     out = []
-    for key, label in SORT_LABELS.items():
-        out += [(f"-{key}", f"{label}, newest / highest first"), (key, f"{label}, oldest / lowest first")]
+    for key in SORT_ORDERS:
+        pair = [f"-{key}", key] if key in ("created", "audited") else [key, f"-{key}"]
+        out += [(sort, sort_label(sort)) for sort in pair]
     return out
 
 

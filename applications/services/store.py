@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from .. import state_time
 from ..cams.errors import CamsError
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .scheduling import next_refresh_after_failure, next_refresh_after_success
@@ -49,6 +50,24 @@ def _columns(parsed):
     return columns
 
 
+def _state_since(app, *, seen_now: bool, seen_at):
+    """When the current status started: a change seen now or earlier by this app wins over CAMS' times."""
+    if seen_now:
+        change_seen_at = seen_at
+    elif app.state_since_basis == state_time.CHANGED:
+        change_seen_at = app.state_since
+    else:
+        change_seen_at = None
+    since = state_time.state_since(
+        first_seen=app.created_at or seen_at,
+        gmt_create=app.gmt_create,
+        gmt_modified=app.gmt_modified,
+        audit_time=app.audit_time,
+        change_seen_at=change_seen_at,
+    )
+    return since.at, since.basis
+
+
 def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen_at=None) -> ViberApplication:
     """Upsert one fetched application in a single short transaction (DB writes only).
 
@@ -64,6 +83,7 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
             cust_space_id=cust_space_id, request_no=request_no, defaults={"state_changed_at": seen_at}
         )
         changed = created or app.content_hash != parsed.content_hash
+        status_changed = False
         if not created:
             for field in TRACKED_FIELDS:
                 old, new = getattr(app, field), columns[field]
@@ -72,8 +92,10 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
                         application=app, field=field, old_value=old, new_value=new, seen_at=seen_at
                     )
                     app.state_changed_at = seen_at
+                    status_changed = True
         for name, value in columns.items():
             setattr(app, name, value)
+        app.state_since, app.state_since_basis = _state_since(app, seen_now=status_changed, seen_at=seen_at)
         app.raw_response = fetched.body
         app.fetched_at = seen_at
         app.last_request_id = fetched.request_id
