@@ -22,4 +22,5 @@ urlpatterns = [
     path("bulk/", bulk.bulk_new, name="bulk-new"),
     path("bulk/<int:pk>/", bulk.bulk_detail, name="bulk-detail"),
     path("bulk/<int:pk>/progress/", bulk.bulk_progress, name="bulk-progress"),
+    path("bulk/<int:pk>/results.csv", bulk.bulk_export, name="bulk-export"),
 ]
