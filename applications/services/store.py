@@ -50,8 +50,14 @@ def _columns(parsed):
     return columns
 
 
-def _state_since(app, *, seen_now: bool, seen_at):
+def _state_since(app, *, created: bool, seen_now: bool, seen_at):
     """When the current status started: a change seen now or earlier by this app wins over CAMS' times."""
+    if created:
+        first_seen = seen_at
+    elif app.state_since_basis == state_time.FIRST_SEEN and app.state_since:
+        first_seen = app.state_since
+    else:
+        first_seen = app.created_at or seen_at
     if seen_now:
         change_seen_at = seen_at
     elif app.state_since_basis == state_time.CHANGED:
@@ -59,7 +65,7 @@ def _state_since(app, *, seen_now: bool, seen_at):
     else:
         change_seen_at = None
     since = state_time.state_since(
-        first_seen=app.created_at or seen_at,
+        first_seen=first_seen,
         gmt_create=app.gmt_create,
         gmt_modified=app.gmt_modified,
         audit_time=app.audit_time,
@@ -95,7 +101,9 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
                     status_changed = True
         for name, value in columns.items():
             setattr(app, name, value)
-        app.state_since, app.state_since_basis = _state_since(app, seen_now=status_changed, seen_at=seen_at)
+        app.state_since, app.state_since_basis = _state_since(
+            app, created=created, seen_now=status_changed, seen_at=seen_at
+        )
         app.raw_response = fetched.body
         app.fetched_at = seen_at
         app.last_request_id = fetched.request_id
