@@ -139,7 +139,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Redis, or the embedded fallback when REDIS_URL is unset -----------------------------
 REDIS_URL = env_str("REDIS_URL", "")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# "localhost" names no server (the filesystem transport ignores it); without it kombu warns
+# "No hostname was supplied" on every connection.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -327,5 +329,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"urllib3": {"level": "WARNING"}},
+    "loggers": {
+        "urllib3": {"level": "WARNING"},
+        # Django's default config gives "django" a console handler of its own; it would print each
+        # django.request warning twice (there and through the root handler).
+        "django": {"handlers": [], "propagate": True},
+    },
 }
