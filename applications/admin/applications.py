@@ -12,7 +12,7 @@ from django.db import connections
 from ..models import ReviewStatus, ViberApplication
 from ..permissions import can_review
 from . import actions, search
-from .display import bidi_marked, code_html, iso_datetime
+from .display import bidi_marked, code_html, iso_datetime, tz_label
 from .filters import AssigneeFilter, code_filter, distinct_values_filter, request_reviewers
 from .history import EventInline, ReadOnlyMixin, ReviewLogInline, SnapshotInline
 from .pagination import EstimatedCountPaginator
@@ -126,10 +126,10 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def company_display(self, obj):
         return bidi_marked(obj.company_english_name or obj.company_legal_name or "—")
 
-    @admin.display(description="Created", ordering="gmt_create")
+    @admin.display(description=tz_label("Created"), ordering="gmt_create")
     def created_display(self, obj):
         return iso_datetime(obj.gmt_create)
 
-    @admin.display(description="Fetched", ordering="fetched_at")
+    @admin.display(description=tz_label("Fetched"), ordering="fetched_at")
     def fetched_display(self, obj):
         return iso_datetime(obj.fetched_at)

@@ -1,19 +1,25 @@
 """How the admin shows values: code labels with the raw code, ISO times, upstream text with bidi marked."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import textsafety
 
-ISO_FORMAT = "%Y-%m-%d %H:%M %Z"
+ISO_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def iso_datetime(value) -> str:
-    """``2025-08-29 09:30 UTC`` in the current time zone, "—" when empty."""
+    """``2025-08-29 09:30`` in the site's time zone, which the column header names (see ``tz_label``)."""
     if value is None:
         return "—"
     return timezone.localtime(value).strftime(ISO_FORMAT)
+
+
+def tz_label(name: str) -> str:
+    """A time column's header with the site's time zone: "Created (UTC)"."""
+    return f"{name} ({settings.TIME_ZONE})"
 
 
 def bidi_marked(text: str):

@@ -48,6 +48,11 @@ def _code_choices(kind: str, current: str = ""):
     return choices
 
 
+def _labelled(kind: str, code: str) -> tuple[str, str]:
+    info = codes.describe(kind, code)
+    return code, f"{info.label} ({code})" if info.known else code
+
+
 @lru_cache(maxsize=1)
 def _sort_choices():
     # Dates and time in state read best "newest"/"shortest" first; text columns A→Z first.
@@ -104,7 +109,9 @@ class QueueFilterForm(forms.Form):
         for name, kind in (("state", "State"), ("audit_result", "AuditResult"), ("request_type", "RequestType")):
             self.fields[name].widget = FastSelect(choices=_code_choices(kind, data.get(name, "")))
         industries = _cached_distinct("industry")
-        self.fields["industry"].widget = FastSelect(choices=ANY + [(value, value) for value in industries])
+        self.fields["industry"].widget = FastSelect(
+            choices=ANY + [_labelled("IndustryInvolved", v) for v in industries]
+        )
         self.fields["country"].choices = _country_choices()
         self.fields["assignee"].choices = _assignee_choices()
         self.fields["sort"].choices = _sort_choices()
