@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_state_since'),
+        ('applications', '0008_state_since'),
     ]
 
     operations = [

@@ -50,7 +50,7 @@ def _fill(batch, Event, Snapshot, Max, Min, state_time, Application):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_queue_indexes'),
+        ('applications', '0007_refresh_permission'),
     ]
 
     operations = [
