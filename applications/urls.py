@@ -33,4 +33,5 @@ urlpatterns = [
     path("notifications/channels/", notifications.channels, name="notification-channels"),
     path("notifications/channels/<int:pk>/", notifications.channel_detail, name="notification-channel"),
     path("notifications/deliveries/<int:pk>/redeliver/", notifications.redeliver, name="notification-redeliver"),
+    path("bulk/<int:pk>/results.csv", bulk.bulk_export, name="bulk-export"),
 ]

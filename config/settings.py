@@ -244,7 +244,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 
 # --- Redis, or the embedded fallback when REDIS_URL is unset -----------------------------
 REDIS_URL = env_str("REDIS_URL", "")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# "localhost" names no server (the filesystem transport ignores it); without it kombu warns
+# "No hostname was supplied" on every connection.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -382,11 +384,12 @@ if CAMS_REFRESH_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
 
 # State and AuditResult codes are undocumented upstream: this table is the one place that
 # names them. "final" means nothing more is expected to happen without a new request.
-# Override the whole table with a JSON file in CAMS_CODE_TABLE_FILE. "tone" (optional) colours
-# the badge: "final" (green), "moving" (amber), "bad" (red), "neutral". "rejection" (optional,
-# AuditResult) marks a refusal: resolving such an application needs a reviewer's note. The built-in
-# labels are in the translation catalogs; a label of a custom table is shown as it is written.
-CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
+# A JSON file in CAMS_CODE_TABLE_FILE extends it: its entries replace ours code by code and may add
+# codes and kinds. "tone" (optional) colours the badge: "final" (green), "moving" (amber), "bad"
+# (red), "neutral". "rejection" (optional, AuditResult) marks a refusal: resolving such an
+# application needs a reviewer's note. IndustryInvolved and AgeLimit only need labels.
+# The built-in labels are in the translation catalogs; a label of a custom table is shown as written.
+CAMS_CODE_TABLE = {
     "State": {
         "A": {"label": gettext_noop("Active"), "final": True},
         "I": {"label": gettext_noop("In review"), "final": False},
@@ -407,7 +410,24 @@ CAMS_CODE_TABLE = env_json_file("CAMS_CODE_TABLE_FILE") or {
         "viberRecover": {"label": gettext_noop("Recover"), "final": True},
         "viberCountry": {"label": gettext_noop("Change destinations"), "final": True},
     },
+    "IndustryInvolved": {
+        "cateringServices": {"label": gettext_noop("Catering services")},
+        "telecommunicationsAndIT": {"label": gettext_noop("Telecommunications and IT")},
+        "it": {"label": gettext_noop("IT")},
+        "finance": {"label": gettext_noop("Finance")},
+        "retail": {"label": gettext_noop("Retail")},
+        "travel": {"label": gettext_noop("Travel")},
+        "healthcare": {"label": gettext_noop("Healthcare")},
+    },
+    "AgeLimit": {
+        "eighteenUp": {"label": gettext_noop("18 and over")},
+        "unlimited": {"label": gettext_noop("No age limit")},
+    },
 }
+for _kind, _entries in (env_json_file("CAMS_CODE_TABLE_FILE") or {}).items():
+    if not isinstance(_entries, dict):
+        raise ImproperlyConfigured(f"CAMS_CODE_TABLE_FILE: {_kind!r} must map codes to entries")
+    CAMS_CODE_TABLE.setdefault(_kind, {}).update(_entries)
 
 LOGGING = {
     "version": 1,
@@ -415,8 +435,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # django-axes logs every login at INFO; its lockouts are WARNINGs.
-    "loggers": {"urllib3": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "urllib3": {"level": "WARNING"},
+        # django-axes logs every login at INFO; its lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
+        # Django's default config gives "django" a console handler of its own; it would print each
+        # django.request warning twice (there and through the root handler).
+        "django": {"handlers": [], "propagate": True},
+    },
 }
 
 # --- Notifications (see README "Notifications") ------------------------------------------

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.urls import include, path
 
+from applications.views.home import favicon
+
 
 def _when_email_configured(view):
     """Password reset sends mail: without a configured mail server its pages do not exist."""
@@ -41,6 +43,7 @@ account_patterns = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
     path("", include("applications.urls")),

@@ -45,4 +45,11 @@ else
     sync_args+=(--python 3.13)
 fi
 
-"${UV[@]}" "${sync_args[@]}" --quiet
+if [ -x .venv/bin/python ]; then
+    "${UV[@]}" "${sync_args[@]}" --quiet
+else
+    # First install: say so and let uv show its progress instead of ~15 silent seconds.
+    echo "bootstrap: first run, installing the dependencies from uv.lock into .venv ..." >&2
+    "${UV[@]}" "${sync_args[@]}"
+    echo "bootstrap: .venv ready" >&2
+fi

@@ -33,11 +33,13 @@ def test_a_reviewer_works_an_application_from_the_queue(page, log_in, reviewer, 
     review = page.locator("#review")
     assert "New" in review.locator("#review-status").inner_text()
 
-    # Resolving a rejected application without a note is refused with a message.
+    # Resolving a rejected application without a note is refused next to the note, the choice kept.
     review.get_by_label("Internal status").select_option("resolved")
     review.get_by_role("button", name="Set status").click()
-    page.locator(".message-error").wait_for()
-    assert "needs a note" in page.locator(".message-error").inner_text()
+    page.wait_for_load_state("load")
+    page.locator("#status_note_error").wait_for(timeout=60_000)
+    assert "needs a note" in page.locator("#status_note_error").inner_text()
+    assert page.locator("#status_status").input_value() == "resolved"
 
     review = page.locator("#review")
     review.get_by_label("Internal status").select_option("following_up")

@@ -23,7 +23,8 @@ from applications.models import (
 )
 from applications.notifications import signing
 from applications.sandbox.dataset import build_dataset
-from applications.tasks import notification_sweep, plan_and_enqueue
+from applications.services.planner import refresh_plan_and_enqueue
+from applications.tasks import notification_sweep
 from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,7 +107,7 @@ def test_a_worker_killed_mid_fan_out_loses_no_delivery_and_sends_no_attempt_twic
     }
     started = timezone.now()
     with celery_worker(env, name="doomed", queues=QUEUES, concurrency=6) as doomed:
-        assert plan_and_enqueue() == len(numbers)
+        assert refresh_plan_and_enqueue() == len(numbers)
         deadline = time.monotonic() + 60
         while fast.count() + slow.count() < 3:
             assert time.monotonic() < deadline, doomed.log()[-2000:]

@@ -140,7 +140,7 @@ def test_the_page_shows_every_value_of_the_documents_example(logged_in, soup_of,
     missing = [(key, value) for key, value in example_leaves() if value and value not in sections]
     assert not missing
     # Parsed values sit beside the raw ones.
-    assert "2025-07-23 02:07:06 UTC" in sections  # GmtCreate 1753236426000
+    assert "2025-07-23 02:07 UTC" in sections  # GmtCreate 1753236426000
     assert "Albania" in sections and "Spain" in sections
     assert "Active" in sections and "Approved" in sections
     # The envelope (Code, Message, RequestId...) is in the fetch section.
@@ -306,7 +306,11 @@ def test_an_unknown_request_number_is_a_404_page_naming_the_failure(logged_in, s
     response = logged_in.get(reverse("applications:lookup"), {"request_no": "0000000404"})
     assert response.status_code == 404
     page = soup_of(response)
-    assert "No application with this request number" in text_of(page.select_one("h1"))
+    assert "No application with request number 0000000404" in text_of(page.select_one("h1"))
+    assert "CAMS has no application with request number 0000000404 in the default customer space." in text_of(
+        page.select_one("#not-found")
+    )
+    assert "failed" not in text_of(page) and "Error code" not in text_of(page)
     assert page.select_one("input#id_request_no")
 
 
@@ -326,7 +330,7 @@ def test_a_throttled_lookup_with_nothing_stored_is_a_429_page(logged_in, live_ca
     response = logged_in.get(reverse("applications:lookup"), {"request_no": EXAMPLE_NO})
     assert response.status_code == 429
     facts = text_of(soup_of(response).select_one(".error-facts"))
-    assert "Throttling" in facts and "quote this RequestId to Alibaba Cloud support" in facts
+    assert "Throttling" in facts and "quote it if you contact Alibaba Cloud support" in facts
 
 
 @pytest.mark.django_db

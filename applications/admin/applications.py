@@ -12,9 +12,15 @@ from django.db import connections
 from ..models import ReviewStatus, ViberApplication
 from ..permissions import can_refresh, can_review
 from . import actions, search
+from .display import bidi_marked, code_html, iso_datetime, tz_label
 from .filters import AssigneeFilter, code_filter, distinct_values_filter, request_reviewers
 from .history import EventInline, ReadOnlyMixin, ReviewLogInline, SnapshotInline
 from .pagination import EstimatedCountPaginator
+
+# The same name as the app's header, on every admin page (title, header, index).
+admin.site.site_header = "Viber Review admin"
+admin.site.site_title = "Viber Review admin"
+admin.site.index_title = "Stored applications, review and users"
 
 MAX_ASSIGN_ACTIONS = 30
 LIST_DEFERRED = ("audit_record", "document", "raw_response", "reason", "last_error_message")
@@ -33,19 +39,18 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 @admin.register(ViberApplication)
 class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # Nine compact columns fit a 1366 px screen: the company column shows the English name (or the
+    # legal one), codes show their labels, times are ISO with the time zone.
     list_display = (
         "request_no",
-        "company_legal_name",
-        "company_english_name",
-        "business_account_name",
+        "company_display",
         "state_display",
         "audit_result_display",
-        "request_type",
-        "industry",
+        "request_type_display",
         "review_status",
         "assignee",
-        "gmt_create",
-        "fetched_at",
+        "created_display",
+        "fetched_display",
     )
     list_display_links = ("request_no",)
     list_select_related = ("assignee",)
@@ -111,9 +116,24 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="State", ordering="state")
     def state_display(self, obj):
-        return f"{obj.state_info.label} ({obj.state})" if obj.state_info.known else obj.state or "—"
+        return code_html(obj.state_info)
 
     @admin.display(description="Audit result", ordering="audit_result")
     def audit_result_display(self, obj):
-        info = obj.audit_result_info
-        return f"{info.label} ({obj.audit_result})" if info.known else obj.audit_result or "—"
+        return code_html(obj.audit_result_info)
+
+    @admin.display(description="Request type", ordering="request_type")
+    def request_type_display(self, obj):
+        return code_html(obj.request_type_info)
+
+    @admin.display(description="Company", ordering="company_english_name")
+    def company_display(self, obj):
+        return bidi_marked(obj.company_english_name or obj.company_legal_name or "—")
+
+    @admin.display(description=tz_label("Created"), ordering="gmt_create")
+    def created_display(self, obj):
+        return iso_datetime(obj.gmt_create)
+
+    @admin.display(description=tz_label("Fetched"), ordering="fetched_at")
+    def fetched_display(self, obj):
+        return iso_datetime(obj.fetched_at)

@@ -317,6 +317,8 @@ def generate_row(rng: random.Random, index: int, *, until: datetime | None = Non
         "fetched_at": modified,
         "last_request_id": "SEED",
         "state_changed_at": modified,
+        "state_since": modified,
+        "state_since_basis": "modified",
         "next_refresh_at": modified + timedelta(days=rng.randint(1, 30)),
         "created_at": modified,
         "updated_at": modified,

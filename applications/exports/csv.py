@@ -47,6 +47,8 @@ COLUMNS = (
     ("Created", lambda a: a.gmt_create),
     ("Audited", lambda a: a.audit_time),
     ("State changed", lambda a: a.state_changed_at),
+    ("In this status since", lambda a: a.state_since),
+    ("In this status since: basis", lambda a: a.state_since_basis),
     ("Internal status", lambda a: a.get_review_status_display()),
     ("Assignee", lambda a: a.assignee.get_username() if a.assignee_id else ""),
     ("Fetched", lambda a: a.fetched_at),
@@ -65,6 +67,8 @@ _FIELDS = (
     "gmt_create",
     "audit_time",
     "state_changed_at",
+    "state_since",
+    "state_since_basis",
     "review_status",
     "assignee",
     "fetched_at",
@@ -118,4 +122,36 @@ def csv_response(queryset, *, filename: str | None = None) -> StreamingHttpRespo
     """A streamed CSV download of ``queryset`` (any ViberApplication queryset, filters kept)."""
     response = StreamingHttpResponse(_csv_lines(export_rows(queryset)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename or export_filename()}"'
+    return response
+
+
+# The bulk lookup's results: one row per pasted entry, with what it found.
+BULK_COLUMNS = (
+    ("Position", lambda item: item.position + 1),
+    ("Request number", lambda item: item.request_no),
+    ("Result", lambda item: item.get_outcome_display()),
+    ("Company", lambda item: _company(item.application)),
+    ("State", lambda item: codes.describe("State", item.application.state).label if item.application else ""),
+    ("State code", lambda item: item.application.state if item.application else ""),
+    (
+        "Audit result",
+        lambda item: codes.describe("AuditResult", item.application.audit_result).label if item.application else "",
+    ),
+    ("Audit result code", lambda item: item.application.audit_result if item.application else ""),
+    ("Detail", lambda item: item.error_message),
+    ("Error code", lambda item: item.error_code),
+)
+
+
+def _company(application) -> str:
+    if application is None:
+        return ""
+    return application.company_english_name or application.company_legal_name
+
+
+def bulk_results_csv(*, bulk, items) -> StreamingHttpResponse:
+    rows = [[header for header, _ in BULK_COLUMNS]]
+    rows += [[neutralise(getter(item)) for _, getter in BULK_COLUMNS] for item in items]
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(f"bulk-lookup-{bulk.pk}")}"'
     return response

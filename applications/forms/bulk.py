@@ -1,6 +1,11 @@
-"""The bulk lookup form: a pasted list of request numbers."""
+"""The bulk lookup form: a pasted list of request numbers.
+
+A bad line does not sink the batch: valid numbers are looked up, and each invalid entry is kept
+with its line number and the reason, to be shown in the results beside the others.
+"""
 
 import re
+from dataclasses import dataclass
 
 from django import forms
 
@@ -10,30 +15,46 @@ BULK_MAX = 500
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
+@dataclass(frozen=True)
+class InvalidEntry:
+    line: int
+    text: str
+    reason: str
+
+
+def split_entries(text: str) -> tuple[list[str], list[InvalidEntry]]:
+    """(valid numbers de-duplicated in order, invalid entries with their line) of a pasted text."""
+    numbers, invalid = [], []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        for part in _SEPARATORS.split(line):
+            if not part:
+                continue
+            try:
+                numbers.append(clean_request_no(part))
+            except forms.ValidationError as error:
+                invalid.append(InvalidEntry(line_no, part, " ".join(error.messages)))
+    return list(dict.fromkeys(numbers)), invalid
+
+
 class BulkLookupForm(forms.Form):
     numbers = forms.CharField(
         label="Request numbers",
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=f"Up to {BULK_MAX}, one per line or separated by commas or spaces.",
+        help_text=f"Up to {BULK_MAX}, one per line or separated by commas or spaces. Lines that are not "
+        "request numbers are reported in the results; the others are still looked up.",
     )
     cust_space_id = forms.CharField(label="Customer space (optional)", required=False, max_length=64)
 
     def clean_numbers(self):
-        raw = [part for part in _SEPARATORS.split(self.cleaned_data["numbers"]) if part]
-        numbers = list(dict.fromkeys(raw))  # de-duplicated, order kept
+        numbers, invalid = split_entries(self.cleaned_data["numbers"])
         if not numbers:
+            if invalid:
+                shown = "; ".join(f"line {entry.line}: {entry.text!r}: {entry.reason}" for entry in invalid[:5])
+                raise forms.ValidationError(f"No valid request number to look up ({shown}).")
             raise forms.ValidationError("Paste at least one request number.")
         if len(numbers) > BULK_MAX:
             raise forms.ValidationError(f"At most {BULK_MAX} request numbers at a time (got {len(numbers)}).")
-        bad = []
-        for number in numbers:
-            try:
-                clean_request_no(number)
-            except forms.ValidationError:
-                bad.append(number)
-        if bad:
-            shown = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
-            raise forms.ValidationError(f"Not valid request numbers: {shown}")
+        self.invalid_entries = invalid
         return numbers
 
     def clean_cust_space_id(self):

@@ -15,16 +15,27 @@ from ..selectors.queue import queue_distinct
 from .widgets import FastSelect
 
 ANY = [("", "Any")]
-SORT_LABELS = {
-    "created": "Created",
-    "audited": "Audited",
-    "request_no": "Request number",
-    "company": "Company",
-    "state": "State",
-    "audit_result": "Audit result",
-    "in_state": "Time in state",
-    "status": "Internal status",
+# Sort key -> (column label, wording of the ascending order, wording of the descending order);
+# the wording fits the column: text A→Z, dates oldest/newest, time in state longest/shortest.
+SORT_ORDERS = {
+    "created": ("Created", "oldest first", "newest first"),
+    "audited": ("Audited", "oldest first", "newest first"),
+    "request_no": ("Request number", "0→9", "9→0"),
+    "company": ("Company", "A→Z", "Z→A"),
+    "state": ("State code", "A→Z", "Z→A"),
+    "audit_result": ("Audit result code", "A→Z", "Z→A"),
+    "in_state": ("Time in state", "longest first", "shortest first"),
+    "status": ("Internal status", "A→Z", "Z→A"),
 }
+SORT_LABELS = {key: label for key, (label, _, _) in SORT_ORDERS.items()}
+
+
+def sort_label(sort: str) -> str:
+    """ "Company, A→Z" for ``company``, "Created, newest first" for ``-created``."""
+    label, ascending, descending = SORT_ORDERS.get(sort.lstrip("-"), ("", "", ""))
+    return f"{label}, {descending if sort.startswith('-') else ascending}" if label else ""
+
+
 _CHOICES_CACHE_SECONDS = 300
 # Dates a filter may name. The filter adds a day to the end date, so 9999-12-31 would overflow;
 # nothing CAMS holds is older than 2000 or later than 2100.
@@ -45,11 +56,18 @@ def _code_choices(kind: str, current: str = ""):
     return choices
 
 
+def _labelled(kind: str, code: str) -> tuple[str, str]:
+    info = codes.describe(kind, code)
+    return code, f"{info.label} ({code})" if info.known else code
+
+
 @lru_cache(maxsize=1)
 def _sort_choices():
+    # Dates and time in state read best "newest"/"shortest" first; text columns A→Z first.
     out = []
-    for key, label in SORT_LABELS.items():
-        out += [(f"-{key}", f"{label}, newest / highest first"), (key, f"{label}, oldest / lowest first")]
+    for key in SORT_ORDERS:
+        pair = [f"-{key}", key] if key in ("created", "audited") else [key, f"-{key}"]
+        out += [(sort, sort_label(sort)) for sort in pair]
     return out
 
 
@@ -106,7 +124,9 @@ class QueueFilterForm(forms.Form):
         for name, kind in (("state", "State"), ("audit_result", "AuditResult"), ("request_type", "RequestType")):
             self.fields[name].widget = FastSelect(choices=_code_choices(kind, data.get(name, "")))
         industries = _cached_distinct("industry")
-        self.fields["industry"].widget = FastSelect(choices=ANY + [(value, value) for value in industries])
+        self.fields["industry"].widget = FastSelect(
+            choices=ANY + [_labelled("IndustryInvolved", v) for v in industries]
+        )
         self.fields["country"].choices = _country_choices()
         self.fields["assignee"].choices = _assignee_choices()
         self.fields["sort"].choices = _sort_choices()

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from .. import codes
+from ..state_time import StateSince
 from .review import ReviewStatus
 
 
@@ -61,6 +62,10 @@ class ViberApplication(models.Model):
     last_error_at = models.DateTimeField(null=True, blank=True)
 
     state_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the current State/AuditResult started, as far as CAMS and our fetches tell (state_time.py);
+    # the queue's "time in state" column and sort both read it.
+    state_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    state_since_basis = models.CharField(max_length=16, blank=True, default="")
     # Internal review (ours, never sent by CAMS); the trail is in models.review.ReviewLogEntry.
     review_status = models.CharField(
         max_length=32, choices=ReviewStatus.choices, default=ReviewStatus.NEW, db_index=True
@@ -111,6 +116,10 @@ class ViberApplication(models.Model):
     @property
     def request_type_info(self):
         return codes.describe("RequestType", self.request_type)
+
+    @property
+    def state_since_info(self) -> StateSince:
+        return StateSince(self.state_since, self.state_since_basis)
 
     @property
     def is_final(self):

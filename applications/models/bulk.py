@@ -34,6 +34,7 @@ class BulkLookupItem(models.Model):
         FOUND = "found", "Found"
         NOT_FOUND = "not_found", "Not found"
         FAILED = "failed", "Failed"
+        INVALID = "invalid", "Not a request number"
 
     bulk = models.ForeignKey(BulkLookup, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()

@@ -26,3 +26,13 @@ def application_snapshots(*, application: ViberApplication, limit: int = HISTORY
 def application_events(*, application: ViberApplication, limit: int = HISTORY_LIMIT) -> list[ApplicationEvent]:
     """The newest ``limit`` State / AuditResult changes of the application, newest first."""
     return list(ApplicationEvent.objects.filter(application=application).order_by("-seen_at", "-id")[:limit])
+
+
+def application_other_spaces(*, request_no: str, cust_space_id: str = "", limit: int = 10) -> list[str]:
+    """Customer spaces other than ``cust_space_id`` where an application with this number is stored."""
+    return list(
+        ViberApplication.objects.filter(request_no=request_no)
+        .exclude(cust_space_id=cust_space_id)
+        .order_by("cust_space_id")
+        .values_list("cust_space_id", flat=True)[:limit]
+    )

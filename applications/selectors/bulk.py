@@ -18,6 +18,7 @@ ITEM_COLUMNS = (
     "application__company_legal_name",
     "application__state",
     "application__audit_result",
+    "application__request_type",
 )
 
 

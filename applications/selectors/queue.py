@@ -31,7 +31,7 @@ SORTS = {
     "company": "company_english_name",
     "state": "state",
     "audit_result": "audit_result",
-    "in_state": "state_changed_at",
+    "in_state": "state_since",  # ascending = in its status the longest (state_time.py)
     "status": "review_status",
 }
 DEFAULT_SORT = "-created"
@@ -50,7 +50,9 @@ LIST_COLUMNS = (
     "reason",
     "gmt_create",
     "audit_time",
-    "state_changed_at",
+    "state_since",
+    "state_since_basis",
+    "created_at",
     "review_status",
     "assignee",
     "industry",

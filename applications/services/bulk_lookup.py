@@ -21,16 +21,37 @@ from .store import fit_to_column
 
 logger = logging.getLogger(__name__)
 CHUNK_SIZE = 10
+NOT_FOUND_TEXT = "CAMS has no application with this request number in this customer space."
 
 Outcome = BulkLookupItem.Outcome
 
 
-def bulk_lookup_start(*, numbers: list[str], cust_space_id: str = "", actor=None) -> BulkLookup:
-    """Create the bulk lookup and its items; enqueues the chunk tasks on commit (DB writes only)."""
+def bulk_lookup_start(*, numbers: list[str], cust_space_id: str = "", actor=None, invalid=()) -> BulkLookup:
+    """Create the bulk lookup and its items; enqueues the chunk tasks on commit (DB writes only).
+
+    ``invalid`` entries (``line``, ``text``, ``reason``) are stored after the numbers as already
+    finished "not a request number" items, so the results list every pasted entry.
+    """
+    now = timezone.now()
     with transaction.atomic():
-        bulk = BulkLookup.objects.create(created_by=actor, cust_space_id=cust_space_id, total=len(numbers))
+        bulk = BulkLookup.objects.create(
+            created_by=actor, cust_space_id=cust_space_id, total=len(numbers) + len(invalid)
+        )
         items = BulkLookupItem.objects.bulk_create(
             [BulkLookupItem(bulk=bulk, position=index, request_no=number) for index, number in enumerate(numbers)]
+        )
+        BulkLookupItem.objects.bulk_create(
+            [
+                BulkLookupItem(
+                    bulk=bulk,
+                    position=len(numbers) + index,
+                    request_no=fit_to_column(BulkLookupItem, "request_no", entry.text),
+                    outcome=Outcome.INVALID,
+                    error_message=f"Line {entry.line}: {entry.reason}",
+                    finished_at=now,
+                )
+                for index, entry in enumerate(invalid)
+            ]
         )
         ids = [item.pk for item in items]
         if not ids[0:1] or ids[0] is None:  # backends that do not return ids from bulk_create
@@ -47,8 +68,9 @@ def _error_code(code: str) -> str:
 def _outcome_of(item: BulkLookupItem, cust_space_id: str) -> dict:
     try:
         result = application_lookup(request_no=item.request_no, cust_space_id=cust_space_id)
-    except errors.NotFound as error:
-        return {"outcome": Outcome.NOT_FOUND, "error_code": _error_code(error.code), "error_message": error.message}
+    except errors.NotFound:
+        # An answer, not a failure: CAMS has nothing under this number (its code is just "OK").
+        return {"outcome": Outcome.NOT_FOUND, "error_code": "", "error_message": NOT_FOUND_TEXT}
     except errors.CamsError as error:
         return {
             "outcome": Outcome.FAILED,
@@ -110,6 +132,7 @@ def bulk_lookup_progress(*, bulk: BulkLookup) -> dict:
         "found": counts.get(Outcome.FOUND, 0),
         "not_found": counts.get(Outcome.NOT_FOUND, 0),
         "failed": counts.get(Outcome.FAILED, 0),
+        "invalid": counts.get(Outcome.INVALID, 0),
         "pending": counts.get(Outcome.PENDING, 0),
         "done": bulk.status == BulkLookup.Status.DONE,
     }

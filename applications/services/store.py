@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from .. import state_time
 from ..cams.errors import CamsError
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .notifications.fanout import notification_fan_out
@@ -50,6 +51,30 @@ def _columns(parsed):
     return columns
 
 
+def _state_since(app, *, created: bool, seen_now: bool, seen_at):
+    """When the current status started: a change seen now or earlier by this app wins over CAMS' times."""
+    if created:
+        first_seen = seen_at
+    elif app.state_since_basis == state_time.FIRST_SEEN and app.state_since:
+        first_seen = app.state_since
+    else:
+        first_seen = app.created_at or seen_at
+    if seen_now:
+        change_seen_at = seen_at
+    elif app.state_since_basis == state_time.CHANGED:
+        change_seen_at = app.state_since
+    else:
+        change_seen_at = None
+    since = state_time.state_since(
+        first_seen=first_seen,
+        gmt_create=app.gmt_create,
+        gmt_modified=app.gmt_modified,
+        audit_time=app.audit_time,
+        change_seen_at=change_seen_at,
+    )
+    return since.at, since.basis
+
+
 def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen_at=None) -> ViberApplication:
     """Upsert one fetched application in a single short transaction (DB writes only).
 
@@ -67,6 +92,7 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
         )
         changed = created or app.content_hash != parsed.content_hash
         events = []
+        status_changed = False
         if not created:
             for field in TRACKED_FIELDS:
                 old, new = getattr(app, field), columns[field]
@@ -77,8 +103,12 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
                         )
                     )
                     app.state_changed_at = seen_at
+                    status_changed = True
         for name, value in columns.items():
             setattr(app, name, value)
+        app.state_since, app.state_since_basis = _state_since(
+            app, created=created, seen_now=status_changed, seen_at=seen_at
+        )
         app.raw_response = fetched.body
         app.fetched_at = seen_at
         app.last_request_id = fetched.request_id

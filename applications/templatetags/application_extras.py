@@ -10,9 +10,10 @@ import json
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
-from .. import codes
+from .. import codes, textsafety
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ def http_url_or_empty(value) -> str:
     url = value.strip()
     # Browsers drop tabs/newlines inside URLs ("java\tscript:"), so refuse any control character
     # or space rather than reasoning about what a browser would make of it.
-    if not url or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+    if not url or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url) or textsafety.has_bidi(url):
         return ""
     try:
         parts = urlsplit(url)
@@ -44,8 +45,8 @@ def http_url(value) -> str:
 def external_link(value):
     """An http(s) URL as a link opening in a new tab without referrer; anything else as text."""
     url = http_url_or_empty(value)
-    if not url:
-        return "" if value is None else str(value)  # autoescaped by the template
+    if not url:  # shown as escaped text, its bidi controls visibly marked
+        return "" if value is None else mark_safe(textsafety.mark_bidi(str(conditional_escape(value))))  # noqa: S308
     return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', url, url)
 
 

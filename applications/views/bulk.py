@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..exports.csv import bulk_results_csv
 from ..forms.bulk import BulkLookupForm
 from ..selectors.bulk import bulk_lookup_get, bulk_lookup_items, bulk_lookup_list_recent
 from ..services.bulk_lookup import bulk_lookup_progress, bulk_lookup_start
@@ -26,7 +27,10 @@ def bulk_new(request):
     form = BulkLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         bulk = bulk_lookup_start(
-            numbers=form.cleaned_data["numbers"], cust_space_id=form.cleaned_data["cust_space_id"], actor=request.user
+            numbers=form.cleaned_data["numbers"],
+            cust_space_id=form.cleaned_data["cust_space_id"],
+            actor=request.user,
+            invalid=form.invalid_entries,
         )
         return redirect("applications:bulk-detail", pk=bulk.pk)
     recent = bulk_lookup_list_recent(user=request.user, limit=10)
@@ -46,6 +50,14 @@ def _bulk_context(pk):
 @login_required
 def bulk_detail(request, pk):
     return render(request, "applications/bulk_detail.html", _bulk_context(pk))
+
+
+@require_GET
+@login_required
+def bulk_export(request, pk):
+    """The results as CSV (formula-safe cells), one row per pasted entry."""
+    context = _bulk_context(pk)
+    return bulk_results_csv(bulk=context["bulk"], items=context["items"])
 
 
 @require_GET

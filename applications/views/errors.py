@@ -13,8 +13,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ..cams.errors import CamsError
+from ..cams.errors import CamsError, NotFound
 from ..forms.lookup import LookupForm
+from ..models.application import application_url
+from ..selectors.applications import application_other_spaces
 from .home import home_context
 
 
@@ -29,11 +31,34 @@ def _with_retry_after(response, error: CamsError):
     return response
 
 
+def _space_text(cust_space_id: str) -> str:
+    return f"customer space {cust_space_id}" if cust_space_id else "the default customer space"
+
+
+def not_found_message(request_no: str, cust_space_id: str = "") -> str:
+    """The one wording of "CAMS has no such application": an answer, not a failure."""
+    return f"CAMS has no application with request number {request_no} in {_space_text(cust_space_id)}."
+
+
+def _other_spaces(error: CamsError, request_no: str, cust_space_id: str) -> list[str]:
+    if not isinstance(error, NotFound):
+        return []
+    return application_other_spaces(request_no=request_no, cust_space_id=cust_space_id)
+
+
 def cams_error_page(request, error: CamsError, *, request_no: str, cust_space_id: str = ""):
-    """The lookup error page (what CAMS said, its code and RequestId, the form to try again)."""
+    """The lookup error page (what CAMS said, its code and RequestId, the form to try again).
+
+    "Not found" is an answer rather than a failure: it gets its own wording, and a hint when the
+    number is stored under another customer space.
+    """
     form = LookupForm(initial={"request_no": request_no, "cust_space_id": cust_space_id})
+    other_spaces = _other_spaces(error, request_no, cust_space_id)
     context = {
         "error": error,
+        "not_found": isinstance(error, NotFound),
+        "not_found_message": not_found_message(request_no, cust_space_id),
+        "other_spaces": [(space, application_url("detail", request_no, space)) for space in other_spaces],
         "request_no": request_no,
         "cust_space_id": cust_space_id,
         "form": form,
@@ -44,8 +69,16 @@ def cams_error_page(request, error: CamsError, *, request_no: str, cust_space_id
     )
 
 
-def cams_error_json(error: CamsError) -> JsonResponse:
-    return _with_retry_after(JsonResponse(error.as_dict(), status=error.http_status), error)
+def cams_error_json(error: CamsError, *, request_no: str = "", cust_space_id: str = "") -> JsonResponse:
+    body = error.as_dict()
+    if isinstance(error, NotFound):
+        body.update(
+            title=f"No application with request number {request_no}",
+            message=not_found_message(request_no, cust_space_id),
+            found=False,
+            other_cust_space_ids=_other_spaces(error, request_no, cust_space_id),
+        )
+    return _with_retry_after(JsonResponse(body, status=error.http_status), error)
 
 
 def invalid_key_page(request, form: LookupForm):
@@ -99,7 +132,7 @@ def application_view(*, json: bool = False):
                 return view(request, request_no, cust_space_id)
             except CamsError as error:
                 if json:
-                    return cams_error_json(error)
+                    return cams_error_json(error, request_no=request_no, cust_space_id=cust_space_id)
                 return cams_error_page(request, error, request_no=request_no, cust_space_id=cust_space_id)
 
         return wrapped

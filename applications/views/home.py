@@ -5,7 +5,8 @@ Its context is also what a 400 re-shows when a request number does not validate 
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from ..forms.lookup import LookupForm
@@ -27,3 +28,8 @@ def home_context(form: LookupForm) -> dict:
 @login_required
 def home(request):
     return render(request, "applications/home.html", home_context(LookupForm()))
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on every page (the admin's too): the app's icon."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -82,13 +82,18 @@ def detail(request, request_no, cust_space_id):
         result = application_lookup(request_no=request_no, cust_space_id=cust_space_id)
         application, source = result.application, result.source
         stale_error = result.error.as_dict() if result.error else None
+    return detail_page(request, application, source=source, stale_error=stale_error)
+
+
+def detail_page(request, application, *, source=None, stale_error=None, bound_forms=None, status=200):
+    """The application page; ``bound_forms`` re-shows a review form with its errors (status 400)."""
     snapshots = application_snapshots(application=application)
     events = application_events(application=application)
     context = {
         "application": application,
         "source": source,
         "stale_error": stale_error if source == SOURCE_STALE else None,
-        "cust_space_id": cust_space_id,
+        "cust_space_id": application.cust_space_id,
         "can_refresh": can_refresh(request.user),
         "snapshots": snapshots,
         "events": events,
@@ -96,8 +101,9 @@ def detail(request, request_no, cust_space_id):
         "schedule": refresh_schedule(application, timezone.now()),
         **detail_context(application),
         **review_context(request, application),
+        **(bound_forms or {}),
     }
-    return render(request, "applications/detail.html", context)
+    return render(request, "applications/detail.html", context, status=status)
 
 
 @require_POST

@@ -60,7 +60,7 @@ SECTIONS = (
             Field("Registered country", "CompanyRegisteredCountry"),
             Field("Headquarters address", "CompleteAddressOfHeadquarters", kind="long"),
             Field("Business licence number", "BusinessLicenseRegistrationNumber"),
-            Field("Industry", "IndustryInvolved"),
+            Field("Industry", "IndustryInvolved", kind="code:IndustryInvolved"),
             Field("Industry description", "IndustryDescription", kind="long"),
             Field("Profile", "CompanyProfile", kind="long"),
             Field("Website", "WebAddress", kind="url"),
@@ -85,7 +85,7 @@ SECTIONS = (
             Field("Conversation name", "MessageSessionName"),
             Field("Conversation introduction", "MessageDialogueIntroduction", kind="long"),
             Field("Messaging enabled on", "MessageEnableDate"),
-            Field("Age limit", "AgeLimit"),
+            Field("Age limit", "AgeLimit", kind="code:AgeLimit"),
             Field("Reason for applying", "ApplyReason", kind="long"),
             Field("Recovery status", "NowRecovery"),
             Field("Recovery date", "RecoveryDate"),
@@ -149,7 +149,7 @@ def _row(spec: Field, application, data: dict, record: dict) -> Row:
     if kind == "time":
         parsed = getattr(application, _TIME_COLUMNS[spec.key])
     elif kind.startswith("code:"):
-        parsed = codes.describe(kind.partition(":")[2], str(value))
+        parsed = codes.describe(kind.partition(":")[2], None if value is None else str(value))
         kind = "code"
     elif kind == "flag":
         parsed = _FLAGS.get(str(value).strip().upper())
@@ -163,7 +163,7 @@ def _table(key: str, rows, known_columns) -> Table:
     for row in rows:
         columns += [name for name in row if name not in columns]
     labels = [(_COLUMN_LABELS.get(name, name), name) for name in columns]
-    return Table(key, labels, [[row.get(name, "") for name in columns] for row in rows])
+    return Table(key, labels, [[row.get(name) for name in columns] for row in rows])
 
 
 def extra_fields(data: dict, record: dict) -> list[tuple[str, object]]:

@@ -6,12 +6,12 @@ Thin: filtering and figures come from selectors.queue. Anyone signed in may read
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from ..exports.csv import csv_response
 from ..exports.xlsx import xlsx_response
-from ..forms.queue import SORT_LABELS, QueueFilterForm
+from ..forms.queue import QueueFilterForm, sort_label
 from ..queue_cache import COUNTS_SECONDS
 from ..selectors.queue import DEFAULT_SORT, queue_filter, queue_metrics, queue_order, queue_page
 
@@ -50,6 +50,9 @@ def _int(value, default: int) -> int:
 @require_GET
 @login_required
 def queue(request):
+    if any(value == "" for value in request.GET.values()):
+        # A filter form submitted without scripts sends every empty field: keep the URL to what is set.
+        return redirect(f"{request.path}?{_query(request.GET.dict())}" if _query(request.GET.dict()) else request.path)
     form = QueueFilterForm(request.GET)
     filters = form.filters()
     sort = request.GET.get("sort") or DEFAULT_SORT
@@ -78,7 +81,7 @@ def queue(request):
         "columns": columns,
         "params": params,
         "filtered": bool(filters),
-        "sort_label": SORT_LABELS.get(page.sort.lstrip("-"), ""),
+        "sort_label": sort_label(page.sort),
         "query": _query(params),
         "previous_url": "?" + _query(params, page=page.number - 1),
         "next_url": "?" + _query(params, page=page.number + 1),

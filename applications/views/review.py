@@ -17,6 +17,7 @@ from ..permissions import can_review
 from ..selectors.applications import application_get_by_id
 from ..selectors.review import user_get
 from ..services import review as review_services
+from .pages import detail_page
 
 
 def _reviewed_application(request, pk) -> ViberApplication:
@@ -32,33 +33,36 @@ def _back(application):
     return redirect(application.get_absolute_url() + "#review")
 
 
-def _report(request, form, error: ValidationError | None = None):
-    problems = [message for messages_ in form.errors.values() for message in messages_] if form.errors else []
-    if error is not None:
-        problems += error.messages
-    messages.error(request, "Nothing changed: " + " ".join(problems))
+# Which field a service's ValidationError is about, by its code; others go above the form.
+_ERROR_FIELDS = {"note_required": "note", "note_too_long": "note", "invalid_status": "status"}
+
+
+def _form_name(form_class) -> str:
+    return {StatusForm: "status_form", AssignForm: "assign_form", NoteForm: "note_form"}[form_class]
 
 
 def _review_action(request, pk, form_class, act):
     """Validate the POSTed form, run ``act(application, cleaned_data)`` and go back to the page.
 
     ``act`` calls a review service and returns (level, message) for the user, or None to say
-    nothing; a ValidationError from the service is reported as "Nothing changed".
+    nothing. A form that does not validate, or a ValidationError from the service, re-shows the
+    application page (400) with the error next to its field and the reviewer's choices kept.
     """
     application = _reviewed_application(request, pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        _report(request, form)
-        return _back(application)
-    try:
-        outcome = act(application, form.cleaned_data)
-    except ValidationError as error:
-        _report(request, form, error)
-        return _back(application)
-    if outcome:
-        level, text = outcome
-        messages.add_message(request, level, text)
-    return _back(application)
+    form = form_class(request.POST, auto_id=f"{_form_name(form_class).split('_')[0]}_%s")
+    if form.is_valid():
+        try:
+            outcome = act(application, form.cleaned_data)
+        except ValidationError as error:
+            for message, code in zip(error.messages, [e.code for e in error.error_list], strict=False):
+                field = _ERROR_FIELDS.get(code)
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            if outcome:
+                level, text = outcome
+                messages.add_message(request, level, text)
+            return _back(application)
+    return detail_page(request, application, bound_forms={_form_name(form_class): form}, status=400)
 
 
 @require_POST

@@ -23,28 +23,40 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def page(require):
-    """A Chromium page at laptop size."""
+@pytest.fixture(scope="session")
+def browser(require):
+    """One Chromium for the whole session (starting it costs about a second each time)."""
     require(Path(CHROMIUM).exists(), f"Chromium not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        yield context.new_page()
-        # While Playwright's loop runs, Django's connection lives in that loop's context: close it
-        # here, or it outlives the test and blocks dropping the test database.
-        from django.db import connections
-
-        connections.close_all()
-        context.close()
+        yield browser
         browser.close()
 
 
 @pytest.fixture
+def page(browser):
+    """A Chromium page at laptop size, in a fresh context (cookies and storage) per test."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    yield context.new_page()
+    # While Playwright's loop runs, Django's connection lives in that loop's context: close it
+    # here, or it outlives the test and blocks dropping the test database.
+    from django.db import connections
+
+    connections.close_all()
+    context.close()
+
+
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture
 def screenshot_dir() -> Path:
-    return Path(os.environ.get("BROWSER_SCREENSHOT_DIR", "/tmp"))
+    """Where browser tests write screenshots: ``var/screenshots/`` (git-ignored), or BROWSER_SCREENSHOT_DIR."""
+    path = Path(os.environ.get("BROWSER_SCREENSHOT_DIR") or SCREENSHOT_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture

@@ -54,6 +54,12 @@ class Command(BaseCommand):
         self.children = {}
         self.pumps = []
         self.worker_ready = threading.Event()  # set when the worker logs "celery@... ready."
+        self.as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        if self.as_root:
+            self.say(
+                "running as root: fine on a throwaway dev machine or container, but Celery advises "
+                "against it (a task could do anything the root user can); use a normal user elsewhere"
+            )
 
         wanted = {"web": port} if no_simulator else {"web": port, "simulator": sim_port}
         for name, wanted_port in wanted.items():
@@ -125,6 +131,9 @@ class Command(BaseCommand):
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
         # The demo refreshes moving applications more often than production's default (10 min).
         env.setdefault("CAMS_REFRESH_MOVING_SECONDS", str(LOCAL_REFRESH_MOVING_SECONDS))
+        if name in ("worker", "beat") and self.as_root:
+            # Said once by print_root_note instead of by Celery in every child's output.
+            env["PYTHONWARNINGS"] = "ignore:You're running the worker with superuser privileges"
         # A session of its own: Ctrl-C reaches only this supervisor, which stops children in order.
         process = subprocess.Popen(
             command,
