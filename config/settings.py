@@ -450,9 +450,12 @@ from .mail import mail_settings  # noqa: E402
 
 globals().update(mail_settings(VAR_DIR))
 # Absolute links in e-mails, webhooks and chat messages.
-NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
-if IS_PRODUCTION and not NOTIFY_BASE_URL:
-    raise ImproperlyConfigured("NOTIFY_BASE_URL must be set when DJANGO_ENV=production (links in notifications)")
+# In production the default is https:// and the first allowed host name (a wildcard host cannot name a link).
+NOTIFY_BASE_URL = env_str(
+    "NOTIFY_BASE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if IS_PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
+if IS_PRODUCTION and ("*" in NOTIFY_BASE_URL or not NOTIFY_BASE_URL):
+    raise ImproperlyConfigured("NOTIFY_BASE_URL must be set when DJANGO_ALLOWED_HOSTS starts with a wildcard")
 # Webhook and robot URLs must be https and public; this allows http and private/loopback
 # addresses (local receivers, the test suite). Cloud metadata addresses stay refused.
 NOTIFY_ALLOW_PRIVATE_TARGETS = env_bool("NOTIFY_ALLOW_PRIVATE_TARGETS", default=False)
