@@ -73,7 +73,9 @@ class WorkerProcess:
 
 
 @contextmanager
-def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: str = "threads"):
+def celery_worker(
+    env: dict, *, name: str = "w1", concurrency: int = 4, pool: str = "threads", ready_timeout: float = 60
+):
     """Run ``celery -A config worker`` with ``env`` added to this process's environment."""
     log_file = tempfile.NamedTemporaryFile(prefix=f"celery-{name}-", suffix=".log", delete=False)
     command = [
@@ -104,7 +106,7 @@ def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: st
     )
     worker = WorkerProcess(popen, Path(log_file.name))
     try:
-        worker.wait_ready()
+        worker.wait_ready(ready_timeout)
         yield worker
     finally:
         worker.stop()
