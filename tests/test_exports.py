@@ -71,7 +71,7 @@ def test_the_xlsx_export_has_the_csv_rows_and_no_formula():
     assert rows[0] == csv_rows[0]
     header = rows[0]
     assert [row[0] for row in rows[1:]] == [row[0] for row in csv_rows[1:]] == [*(f"70{n}" for n in range(1, 7)), "799"]
-    for row, value in zip(rows[1:], INJECTIONS, strict=True):
+    for row, value in zip(rows[1:-1], INJECTIONS, strict=True):  # the last row is "799"
         assert dict(zip(header, row, strict=True))["Audit comment"] == "'" + value.strip()  # stored stripped
     as_text = [
         [

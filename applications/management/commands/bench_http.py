@@ -12,6 +12,7 @@ Needs PostgreSQL and Redis: point DATABASE_URL (a scratch database) and REDIS_UR
 """
 
 import secrets
+import statistics
 import tempfile
 from pathlib import Path
 
@@ -19,10 +20,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test import Client, override_settings
 
 from applications.benchmarks import http_load
 from applications.benchmarks.processes import simulator_process
 from applications.benchmarks.seeding import store_from_dataset
+from applications.benchmarks.timing import time_calls
 from applications.benchmarks.worker_processes import current_database_url
 from applications.models import ViberApplication
 from applications.sandbox.dataset import build_dataset
@@ -58,6 +61,7 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         sample = stored[len(stored) // 2]
+        server_times = self._server_times(user, sample)
         with (
             simulator_process(size=size) as simulator,
             tempfile.TemporaryDirectory(prefix="bench-http-") as var_dir,
@@ -90,9 +94,29 @@ class Command(BaseCommand):
                 )
                 upstream_calls = simulator.stats()["calls"] - calls_before
         self._report(results, outcome, upstream_calls, connections=connections, seconds=seconds, burst=burst)
+        login_ms = server_times["login page"]
+        self.stdout.write(
+            "server time in this process (test client, median of 50): "
+            + ", ".join(f"{label} {ms:.2f} ms ({ms / login_ms:.2f}x)" for label, ms in server_times.items())
+        )
         ok = upstream_calls == 1 and outcome.answers == burst and outcome.statuses == [200]
         if not ok:
             raise CommandError("the burst of first lookups did not share one upstream call")
+
+    def _server_times(self, user, request_no) -> dict:
+        """Median server time of the JSON API against the login page, without HTTP or gunicorn."""
+        client = Client()
+        client.force_login(user)
+        anonymous = Client()
+        with override_settings(CAMS_FRESH_SECONDS=86400, ALLOWED_HOSTS=["testserver"]):
+            times = {}
+            for label, page_client, url in (
+                ("login page", anonymous, "/accounts/login/"),
+                ("JSON API", client, f"/api/applications/{request_no}/"),
+            ):
+                page_client.get(url)
+                times[label] = statistics.median(time_calls(lambda c=page_client, u=url: c.get(u), 50))
+        return times
 
     def _report(self, results, outcome, upstream_calls, *, connections, seconds, burst):
         baseline = results[0].requests_per_second
