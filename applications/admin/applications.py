@@ -6,8 +6,12 @@ index-friendly search lookups, filters whose choices never scan the table, and n
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import Action, ActionLocation
 from django.db import connections
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ..models import ReviewStatus, ViberApplication
 from ..permissions import can_review
@@ -71,6 +75,17 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = [field.name for field in ViberApplication._meta.fields]
     inlines = (ReviewLogInline, SnapshotInline, EventInline)
     actions = (actions.refresh_selected, actions.export_selected)
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        # The stock checkbox renders a form widget through the template engine for every row, a
+        # fifth of the list page's time; the same markup written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), obj),
+        )
 
     def view_on_site(self, obj):
         # "View on site" goes straight to the application's page (its customer space kept), not
