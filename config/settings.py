@@ -184,6 +184,11 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 if not IS_PRODUCTION:
     STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 
+# With Redis, sessions are read from the cache and written through to the database: a page
+# view then makes no session query.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if env_str("REDIS_URL", "") else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -374,6 +379,9 @@ CAMS_REFRESH_FINAL_SECONDS = env_int("CAMS_REFRESH_FINAL_SECONDS", 86400, minimu
 CAMS_REFRESH_FAILURE_SECONDS = env_int("CAMS_REFRESH_FAILURE_SECONDS", 900, minimum=1)
 CAMS_REFRESH_JITTER = env_float("CAMS_REFRESH_JITTER", 0.1, minimum=0)  # +-10% of the interval
 CAMS_REFRESH_BATCH = env_int("CAMS_REFRESH_BATCH", 500, minimum=1)
+# Records per Celery task: each is still claimed and refreshed on its own, but the per-message
+# cost of the broker (deliver, ack, bookkeeping) is paid once per handful instead of per record.
+CAMS_REFRESH_TASK_SIZE = env_int("CAMS_REFRESH_TASK_SIZE", 10, minimum=1)
 # How long a planned refresh owns its record; past it, the planner may plan it again.
 CAMS_REFRESH_LEASE_SECONDS = env_int("CAMS_REFRESH_LEASE_SECONDS", 600, minimum=10)
 CAMS_REFRESH_MAX_RETRIES = env_int("CAMS_REFRESH_MAX_RETRIES", 5, minimum=0)

@@ -6,8 +6,12 @@ index-friendly search lookups, filters whose choices never scan the table, and n
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import Action, ActionLocation
 from django.db import connections
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ..models import ReviewStatus, ViberApplication
 from ..permissions import can_refresh, can_review
@@ -80,6 +84,17 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def has_refresh_permission(self, request):
         # The refresh action spends the shared CAMS quota: the same rule as the page's buttons.
         return can_refresh(request.user)
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        # The stock checkbox renders a form widget through the template engine for every row, a
+        # fifth of the list page's time; the same markup written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), obj),
+        )
 
     def view_on_site(self, obj):
         # "View on site" goes straight to the application's page (its customer space kept), not

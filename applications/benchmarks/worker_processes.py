@@ -73,7 +73,15 @@ class WorkerProcess:
 
 
 @contextmanager
-def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: str = "threads", queues: str = ""):
+def celery_worker(
+    env: dict,
+    *,
+    name: str = "w1",
+    concurrency: int = 4,
+    pool: str = "threads",
+    queues: str = "",
+    ready_timeout: float = 60,
+):
     """Run ``celery -A config worker`` with ``env`` added to this process's environment.
 
     ``queues``: comma-separated queues to consume (``-Q``); empty means Celery's default queue."""
@@ -106,7 +114,7 @@ def celery_worker(env: dict, *, name: str = "w1", concurrency: int = 4, pool: st
     )
     worker = WorkerProcess(popen, Path(log_file.name))
     try:
-        worker.wait_ready()
+        worker.wait_ready(ready_timeout)
         yield worker
     finally:
         worker.stop()

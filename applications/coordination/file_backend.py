@@ -4,12 +4,17 @@
 read and written under its own lock, so web, worker and beat on this machine share one limit.
 """
 
+import fcntl
 import hashlib
+import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
+
+from .flight import Flight
 
 
 class FileCoordinator:
@@ -23,17 +28,32 @@ class FileCoordinator:
 
     @contextmanager
     def lock(self, name: str, *, ttl: float, wait: float):
-        # The OS drops a file lock when its holder dies, so ttl is not needed for safety here.
-        file_lock = FileLock(str(self._path("lock", name)) + ".lock")
+        """Single flight on ``name``: yields a Flight (see flight.py).
+
+        The OS drops a file lock when its holder dies, so ``ttl`` is not needed for safety here.
+        The leader writes its start time into the lock file; waiters block in the kernel for a
+        shared lock, which is granted to all of them at once when the leader lets go.
+        """
+        path = str(self._path("lock", name)) + ".flight"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            file_lock.acquire(timeout=wait)
-        except Timeout:
-            yield False
-            return
-        try:
-            yield True
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                since = _read_since(fd)
+                if not _wait_for_shared(path, wait):
+                    yield Flight(leader=False)
+                    return
+                yield Flight(leader=False, leader_since=since or _read_since(fd))
+                return
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{time.time():.6f}".encode(), 0)
+            try:
+                yield Flight(leader=True)
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
-            file_lock.release()
+            os.close(fd)
 
     def try_lock(self, name: str, *, ttl: float) -> bool:
         path = self._path("claim", name)
@@ -81,3 +101,31 @@ class FileCoordinator:
             return int(self._path("counter", name).read_text() or 0)
         except (OSError, ValueError):
             return 0
+
+
+def _read_since(fd) -> float | None:
+    try:
+        return float(os.pread(fd, 64, 0).decode() or "x")
+    except ValueError:
+        return None  # the leader has not written its start time yet
+
+
+def _wait_for_shared(path: str, wait: float) -> bool:
+    """Block until the exclusive holder of ``path`` lets go, at most ``wait`` seconds.
+
+    flock has no timeout, so a helper thread blocks in it; on timeout the thread is left to
+    finish by itself (it only takes and drops a shared lock).
+    """
+    released = threading.Event()
+
+    def block():
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            released.set()
+        finally:
+            os.close(fd)
+
+    threading.Thread(target=block, name="flight-wait", daemon=True).start()
+    return released.wait(wait)

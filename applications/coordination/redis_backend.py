@@ -1,14 +1,24 @@
 """Redis implementations of the single-flight lock and the global rate limiter."""
 
+import logging
+import os
+import threading
 import time
 import uuid
 from contextlib import contextmanager
 
 import redis
 
-# Release only a lock we still own: a lock that expired and was taken by someone else stays theirs.
+from .flight import Flight
+
+# Release only a lock we still own (a lock that expired and was taken by someone else stays
+# theirs), and wake everyone waiting on it in the same step.
 _RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('PUBLISH', KEYS[2], ARGV[1])
+  return 1
+end
 return 0
 """
 
@@ -30,31 +40,69 @@ return wait
 
 KEY_PREFIX = "viber-review:"
 
+logger = logging.getLogger(__name__)
+
 
 class RedisCoordinator:
     def __init__(self, url: str):
+        self.url = url
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._release = self.client.register_script(_RELEASE)
         self._reserve = self.client.register_script(_RESERVE)
+        self._release_listener = None
+        self._listener_guard = threading.Lock()
 
     @contextmanager
     def lock(self, name: str, *, ttl: float, wait: float):
-        """Hold ``name`` for at most ``ttl`` seconds; wait up to ``wait`` for it. Yields True if held."""
-        key, token = f"{KEY_PREFIX}lock:{name}", uuid.uuid4().hex
-        deadline = time.monotonic() + wait
-        acquired = False
-        while True:
-            if self.client.set(key, token, nx=True, px=int(ttl * 1000)):
-                acquired = True
-                break
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(0.02)
+        """Single flight on ``name``: yields a Flight (see flight.py).
+
+        The leader holds the lock for at most ``ttl`` seconds. Waiters do not queue for the lock:
+        they subscribe to its release channel and all wake together when the leader releases, so
+        fifty waiters cost one publish instead of fifty turns through the lock.
+        """
+        key, channel = f"{KEY_PREFIX}lock:{name}", f"{KEY_PREFIX}released:{name}"
+        # The value names the holder and when it started (its own clock, like the rows it stamps).
+        token = f"{uuid.uuid4().hex}:{time.time():.6f}"
+        flight = self._acquire_or_wait(key, channel, token, ttl=ttl, wait=wait)
+        if not flight.leader:
+            yield flight
+            return
         try:
-            yield acquired
+            yield flight
         finally:
-            if acquired:
-                self._release(keys=[key], args=[token])
+            self._release(keys=[key, channel], args=[token])
+
+    def _acquire_or_wait(self, key, channel, token, *, ttl, wait) -> Flight:
+        deadline = time.monotonic() + wait
+        seen, wakeup = None, None
+        try:
+            while True:
+                # SET NX GET: takes the lock, or names who holds it, in one round trip.
+                holder = self.client.set(key, token, nx=True, px=int(ttl * 1000), get=True)
+                if holder is None:
+                    # A holder seen earlier has finished (or expired): its result counts as fresh.
+                    return Flight(leader=True, leader_since=_since(seen) if seen else None)
+                seen = holder
+                if wakeup is None:
+                    wakeup = self._listener().register(channel)
+                    continue  # look again: the holder may have released before we registered
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return Flight(leader=False)
+                # Bounded, so a holder that died (its key expired, nobody published) is noticed soon.
+                if wakeup.wait(min(remaining, 1.0)) and holder in wakeup.released:
+                    return Flight(leader=False, leader_since=_since(holder))
+        finally:
+            if wakeup is not None:
+                self._listener().unregister(channel, wakeup)
+
+    def _listener(self) -> "_ReleaseListener":
+        # One per process: a forked child (a worker pool) starts its own.
+        if self._release_listener is None or self._release_listener.pid != os.getpid():
+            with self._listener_guard:
+                if self._release_listener is None or self._release_listener.pid != os.getpid():
+                    self._release_listener = _ReleaseListener(self.url)
+        return self._release_listener
 
     def try_lock(self, name: str, *, ttl: float) -> bool:
         """Non-blocking claim that expires by itself (used to stop two workers refreshing one record)."""
@@ -75,3 +123,68 @@ class RedisCoordinator:
 
     def get_counter(self, name: str) -> int:
         return int(self.client.get(f"{KEY_PREFIX}counter:{name}") or 0)
+
+
+def _since(token) -> float:
+    """The start time written into a lock value by ``lock``."""
+    value = token.decode() if isinstance(token, bytes) else token
+    return float(value.rsplit(":", 1)[1])
+
+
+class _Wakeup(threading.Event):
+    def __init__(self):
+        super().__init__()
+        self.released = set()  # tokens of the holders whose release was announced
+
+
+class _ReleaseListener:
+    """One subscriber per process for every lock-release announcement.
+
+    Waiters register an event for their lock's channel; the listener thread sets it when the
+    holder publishes its release. Waking fifty waiters costs one message, not fifty connections.
+    """
+
+    def __init__(self, url: str):
+        # Its own connection without a read timeout: it sits idle between releases.
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_keepalive=True)
+        self.pid = os.getpid()
+        self._waiters: dict[bytes, set[_Wakeup]] = {}
+        self._guard = threading.Lock()
+        self._subscribed = threading.Event()
+        threading.Thread(target=self._run, name="lock-release-listener", daemon=True).start()
+        # Until subscribed, a release could be missed; waiters then fall back to their bounded wait.
+        self._subscribed.wait(2)
+
+    def register(self, channel: str) -> _Wakeup:
+        wakeup = _Wakeup()
+        with self._guard:
+            self._waiters.setdefault(channel.encode(), set()).add(wakeup)
+        return wakeup
+
+    def unregister(self, channel: str, wakeup: _Wakeup) -> None:
+        with self._guard:
+            waiters = self._waiters.get(channel.encode())
+            if waiters is not None:
+                waiters.discard(wakeup)
+                if not waiters:
+                    del self._waiters[channel.encode()]
+
+    def _run(self):
+        while True:
+            pubsub = self.client.pubsub()
+            try:
+                pubsub.psubscribe(f"{KEY_PREFIX}released:*")
+                for message in pubsub.listen():
+                    if message["type"] == "psubscribe":
+                        self._subscribed.set()
+                    elif message["type"] == "pmessage":
+                        with self._guard:
+                            waiters = list(self._waiters.get(message["channel"], ()))
+                        for wakeup in waiters:
+                            wakeup.released.add(message["data"])
+                            wakeup.set()
+            except redis.RedisError:
+                logger.warning("lock-release listener lost Redis; reconnecting", exc_info=True)
+                time.sleep(1)
+            finally:
+                pubsub.close()

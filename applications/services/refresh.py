@@ -52,6 +52,9 @@ def refresh_plan_due(*, now=None, batch=None) -> list[int]:
     return ids
 
 
+_REFRESH_FIELDS = ("id", "request_no", "cust_space_id", "fetched_at", "content_hash")
+
+
 def application_refresh(*, application_id: int, planned_at=None, max_wait: float | None = None) -> Outcome:
     """Fetch one stored application from CAMS and store what changed (network + DB write).
 
@@ -64,7 +67,8 @@ def application_refresh(*, application_id: int, planned_at=None, max_wait: float
     if not backend.try_lock(claim, ttl=settings.CELERY_TASK_TIME_LIMIT):
         return Outcome.BUSY
     try:
-        app = ViberApplication.objects.filter(pk=application_id).first()
+        # Only what the decision needs: the stored document and raw answer are large and unused here.
+        app = next(iter(ViberApplication.objects.filter(pk=application_id).only(*_REFRESH_FIELDS)), None)
         if app is None:
             return Outcome.MISSING
         if planned_at is not None and app.fetched_at and app.fetched_at >= planned_at:
@@ -91,6 +95,8 @@ def application_mark_due(*, application_ids) -> int:
 def applications_refresh_enqueue(*, application_ids, planned_at=None) -> int:
     """Queue a background refresh for each application, once the current transaction commits.
 
+    A task refreshes up to CAMS_REFRESH_TASK_SIZE records one after the other; a record that
+    needs a retry (throttled, busy) gets a task of its own with a backoff.
     The one place refresh tasks are sent from (the planner, the admin action, the health page).
     ``planned_at`` (the planner's) lets a redelivered task see it has nothing left to do.
     Side effects: Celery messages (through the shared rate limiter when they run).
@@ -101,9 +107,13 @@ def applications_refresh_enqueue(*, application_ids, planned_at=None) -> int:
     expires = settings.CAMS_REFRESH_LEASE_SECONDS
     kwargs = {"planned_at": planned_at.isoformat()} if planned_at else {}
 
+    size = settings.CAMS_REFRESH_TASK_SIZE
+
     def enqueue():
-        for application_id in ids:
-            tasks.application_refresh.apply_async(args=[application_id], kwargs=kwargs, expires=expires)
+        for start in range(0, len(ids), size):
+            tasks.application_refresh_batch.apply_async(
+                args=[ids[start : start + size]], kwargs=kwargs, expires=expires
+            )
 
     transaction.on_commit(enqueue)
     return len(ids)

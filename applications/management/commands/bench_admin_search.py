@@ -11,7 +11,7 @@ from applications.benchmarks import admin_search
 from applications.benchmarks.seeding import seed_applications
 from applications.models import ViberApplication
 
-TARGET_MS = 150
+TARGET_MS = 50
 
 
 class Command(BaseCommand):
@@ -25,11 +25,12 @@ class Command(BaseCommand):
             action="store_true",
             help="also time the stock admin with the search indexes in place",
         )
+        parser.add_argument("--no-stock", action="store_true", help="time only the optimised admin")
         parser.add_argument(
             "--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest query of each optimised page"
         )
 
-    def handle(self, *args, rows, repeat, explain, stock_with_indexes, **options):
+    def handle(self, *args, rows, repeat, explain, stock_with_indexes, no_stock, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_admin_search needs PostgreSQL (set DATABASE_URL)")
         present = ViberApplication.objects.count()  # the one full count of the run
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  seeded in {result.load_seconds + result.index_seconds:.1f} s")
             present = rows
         results, hidden = admin_search.run(
-            admin_search.pick_cases(), repeat=repeat, stock_with_indexes=stock_with_indexes
+            admin_search.pick_cases(), repeat=repeat, stock_with_indexes=stock_with_indexes, stock=not no_stock
         )
         self.stdout.write(f"{present:,} applications; stock admin timed without indexes: {', '.join(hidden) or '—'}")
         self.stdout.write(f"{'case':<48} {'optimised':>10} {'stock':>10} {'ratio':>8}   rows  full COUNT(*) opt/stock")

@@ -1,0 +1,136 @@
+"""Benchmark: the site over HTTP, as deployed (gunicorn, DJANGO_ENV=production, PostgreSQL, Redis).
+
+Starts the CAMS simulator as its own process and gunicorn (2 workers x 25 threads by default),
+seeds a few hundred applications into the configured database, logs in through the login form,
+then drives each page with wrk (or a bounded Python client where wrk is missing) for --seconds:
+the login page (the baseline), the JSON API and the detail page of a stored application, and
+the queue page. Then --burst simultaneous first lookups of one number nobody has looked up,
+against an upstream answering in --upstream-ms: CAMS must be called once, and every caller
+answered within 100 ms of the first. Loopback only.
+
+Needs PostgreSQL and Redis: point DATABASE_URL (a scratch database) and REDIS_URL at them.
+"""
+
+import secrets
+import statistics
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client, override_settings
+
+from applications.benchmarks import http_load
+from applications.benchmarks.processes import simulator_process
+from applications.benchmarks.seeding import store_from_dataset
+from applications.benchmarks.timing import time_calls
+from applications.benchmarks.worker_processes import current_database_url
+from applications.models import ViberApplication
+from applications.sandbox.dataset import build_dataset
+
+BURST_SPREAD_TARGET_MS = 100
+
+
+class Command(BaseCommand):
+    help = "Load-test the site over HTTP (gunicorn, production settings) against the login page as baseline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--applications", type=int, default=300)
+        parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=25)
+        parser.add_argument("--burst", type=int, default=50, help="simultaneous first lookups of one number")
+        parser.add_argument("--upstream-ms", type=int, default=300, help="simulator latency for the burst")
+
+    def handle(self, *args, applications, seconds, connections, workers, threads, burst, upstream_ms, **options):
+        if connection.vendor != "postgresql" or not settings.REDIS_URL:
+            raise CommandError("bench_http needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
+        size = applications + 100
+        dataset = build_dataset(size=size)
+        numbers = [number for number in dataset.request_numbers() if not dataset.get(number)[1]]
+        stored, uncached = numbers[:applications], numbers[applications]
+        self.stdout.write(f"seeding {len(stored)} applications ...")
+        ViberApplication.objects.all().delete()
+        store_from_dataset(dataset, stored)
+        password = secrets.token_urlsafe(24)
+        user, _ = get_user_model()._default_manager.get_or_create(username="bench-http")
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        sample = stored[len(stored) // 2]
+        server_times = self._server_times(user, sample)
+        with (
+            simulator_process(size=size) as simulator,
+            tempfile.TemporaryDirectory(prefix="bench-http-") as var_dir,
+        ):
+            env = http_load.production_env(
+                database_url=current_database_url(),
+                redis_url=settings.REDIS_URL,
+                simulator=simulator,
+                var_dir=Path(var_dir),
+            )
+            with http_load.gunicorn(env, workers=workers, threads=threads) as base:
+                cookie = http_load.login(base, "bench-http", password)
+                pages = [
+                    ("login page (baseline)", "/accounts/login/", ""),
+                    ("JSON API", f"/api/applications/{sample}/", cookie),
+                    ("detail page", f"/applications/{sample}/", cookie),
+                    ("queue page", "/queue/", cookie),
+                ]
+                results = []
+                for label, path, page_cookie in pages:
+                    # A short unmeasured run first: every server thread opens its database connection.
+                    http_load.load(label, base + path, cookie=page_cookie, connections=connections, seconds=2)
+                    results.append(
+                        http_load.load(label, base + path, cookie=page_cookie, connections=connections, seconds=seconds)
+                    )
+                simulator.set_faults(latency_ms=upstream_ms)
+                calls_before = simulator.stats()["calls"]
+                outcome = http_load.concurrent_first_lookups(
+                    f"{base}/api/applications/{uncached}/", cookie=cookie, count=burst
+                )
+                upstream_calls = simulator.stats()["calls"] - calls_before
+        self._report(results, outcome, upstream_calls, connections=connections, seconds=seconds, burst=burst)
+        login_ms = server_times["login page"]
+        self.stdout.write(
+            "server time in this process (test client, median of 50): "
+            + ", ".join(f"{label} {ms:.2f} ms ({ms / login_ms:.2f}x)" for label, ms in server_times.items())
+        )
+        ok = upstream_calls == 1 and outcome.answers == burst and outcome.statuses == [200]
+        if not ok:
+            raise CommandError("the burst of first lookups did not share one upstream call")
+
+    def _server_times(self, user, request_no) -> dict:
+        """Median server time of the JSON API against the login page, without HTTP or gunicorn."""
+        client = Client()
+        client.force_login(user)
+        anonymous = Client()
+        with override_settings(CAMS_FRESH_SECONDS=86400, ALLOWED_HOSTS=["testserver"]):
+            times = {}
+            for label, page_client, url in (
+                ("login page", anonymous, "/accounts/login/"),
+                ("JSON API", client, f"/api/applications/{request_no}/"),
+            ):
+                page_client.get(url)
+                times[label] = statistics.median(time_calls(lambda c=page_client, u=url: c.get(u), 50))
+        return times
+
+    def _report(self, results, outcome, upstream_calls, *, connections, seconds, burst):
+        baseline = results[0].requests_per_second
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        self.stdout.write(f"{connections} connections, {seconds} s per page; load average {' '.join(load)}")
+        self.stdout.write(f"{'page':<24} {'req/s':>8} {'p50':>9} {'p99':>9} {'ratio':>7} {'errors':>7}")
+        for result in results:
+            self.stdout.write(
+                f"{result.label:<24} {result.requests_per_second:8.1f} {result.p50_ms:7.1f}ms "
+                f"{result.p99_ms:7.1f}ms {result.requests_per_second / baseline:6.2f}x {result.errors:>7}"
+            )
+        verdict = "ok" if outcome.spread_ms <= BURST_SPREAD_TARGET_MS else f"over {BURST_SPREAD_TARGET_MS} ms"
+        self.stdout.write(
+            f"{burst} concurrent first lookups of one number: {upstream_calls} upstream call(s), "
+            f"{outcome.answers} answers (HTTP {', '.join(map(str, outcome.statuses))}), first after "
+            f"{outcome.first_ms:.0f} ms, last {outcome.spread_ms:.0f} ms after the first ({verdict})"
+        )

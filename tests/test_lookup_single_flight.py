@@ -1,0 +1,113 @@
+"""Concurrent first lookups of one number share one CAMS call, and the waiters wake together.
+
+Real threads, real Redis (or real file locks), the real simulator behind the real SDK.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from applications.cams import errors
+from applications.coordination import coordinator
+from applications.models import ViberApplication
+from applications.sandbox.dataset import EXAMPLE_REQUEST_NO
+from applications.services.lookup import SOURCE_STALE, SOURCE_UPSTREAM, _key, application_lookup
+from tests.factories import make_application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _lookups_at_once(count, request_no, **kwargs):
+    """Run ``count`` lookups released together; returns (outcome, finished_at) per caller."""
+    barrier = threading.Barrier(count)
+    results = []
+
+    def caller():
+        # Open the database connection before the start line, as a web worker thread has it.
+        ViberApplication.objects.exists()
+        barrier.wait()
+        try:
+            outcome = application_lookup(request_no=request_no, **kwargs).source
+        except errors.CamsError as exc:
+            outcome = exc.kind
+        results.append((outcome, time.monotonic()))
+        connection.close()
+
+    threads = [threading.Thread(target=caller) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.fixture(params=["redis", "files"])
+def backend(request, settings, tmp_path):
+    if request.param == "redis":
+        request.getfixturevalue("redis_settings")
+    else:
+        settings.REDIS_URL = ""
+        settings.COORDINATION_LOCK_DIR = tmp_path
+    return request.param
+
+
+def test_fifty_first_lookups_make_one_call_and_all_answer_right_after_the_leader(live_cams, backend):
+    live_cams.set_faults(latency_ms=300)
+    results = _lookups_at_once(50, EXAMPLE_REQUEST_NO)
+    assert [outcome for outcome, _ in results] == [SOURCE_UPSTREAM] * 50
+    assert live_cams.stats()["calls"] == 1
+    finished = sorted(at for _, at in results)
+    # The leader answers first; the waiters are woken by its release, not by polling in turn.
+    print("SPREAD", finished[-1] - finished[0])
+    assert finished[-1] - finished[0] < 0.1
+
+
+def test_a_caller_arriving_while_the_leader_writes_takes_the_leaders_result(live_cams, backend, settings):
+    settings.CAMS_FRESH_SECONDS = 0  # nothing is fresh by age: only the flight can make it so
+    key = _key(EXAMPLE_REQUEST_NO, "")
+    leader_holds, caller_started, results = threading.Event(), threading.Event(), []
+
+    def leader():
+        with coordinator().lock(key, ttl=30, wait=0) as flight:
+            assert flight.leader
+            make_application(seen_at=timezone.now())  # stamped and committed before the caller starts
+            leader_holds.set()
+            caller_started.wait(10)
+            time.sleep(0.2)  # the caller is now waiting on the lock
+        connection.close()
+
+    thread = threading.Thread(target=leader)
+    thread.start()
+    leader_holds.wait(10)
+    time.sleep(0.01)  # the caller starts strictly after the leader's fetched_at
+
+    def caller():
+        caller_started.set()
+        results.append(application_lookup(request_no=EXAMPLE_REQUEST_NO).source)
+        connection.close()
+
+    waiter = threading.Thread(target=caller)
+    waiter.start()
+    waiter.join(30)
+    thread.join(30)
+    assert results == [SOURCE_UPSTREAM]
+    assert live_cams.stats()["calls"] == 0
+
+
+def test_callers_waiting_on_a_failed_first_lookup_get_its_error_without_calling_again(live_cams, backend):
+    live_cams.set_faults(latency_ms=200, error_rate=1.0)
+    results = _lookups_at_once(10, EXAMPLE_REQUEST_NO)
+    assert [outcome for outcome, _ in results] == ["unavailable"] * 10
+    assert live_cams.stats()["calls"] == 1
+
+
+def test_callers_waiting_on_a_failed_refresh_get_the_stored_copy_and_its_error(live_cams, backend, settings):
+    settings.CAMS_FRESH_SECONDS = 0
+    make_application()
+    live_cams.set_faults(latency_ms=200, error_rate=1.0)
+    results = _lookups_at_once(10, EXAMPLE_REQUEST_NO)
+    assert [outcome for outcome, _ in results] == [SOURCE_STALE] * 10
+    assert live_cams.stats()["calls"] == 1

@@ -1,0 +1,43 @@
+"""How many queries a request costs: bounded, so a new per-request query shows up as a failure."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_application
+
+pytestmark = pytest.mark.django_db
+
+CACHED_SESSIONS = "django.contrib.sessions.backends.cached_db"  # what settings choose when REDIS_URL is set
+
+
+@pytest.fixture
+def production_sessions(redis_settings, settings):
+    settings.SESSION_ENGINE = CACHED_SESSIONS
+    settings.CAMS_FRESH_SECONDS = 300
+    return settings
+
+
+def _queries(client, url):
+    client.get(url)  # the first request may fill the session cache
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_json_api_reads_the_user_and_the_application_and_nothing_else(production_sessions, logged_in):
+    application = make_application()
+    queries = _queries(logged_in, reverse("applications:api-detail", args=[application.request_no]))
+    assert len(queries) == 2, queries
+    assert not any("django_session" in sql for sql in queries)
+    assert any("applications_viberapplication" in sql for sql in queries)
+
+
+def test_a_session_read_from_the_cache_still_ends_at_logout(production_sessions, logged_in):
+    application = make_application()
+    url = reverse("applications:api-detail", args=[application.request_no])
+    assert logged_in.get(url).status_code == 200
+    logged_in.post(reverse("logout"))
+    assert logged_in.get(url).status_code == 401
