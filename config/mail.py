@@ -34,7 +34,7 @@ def _from_url(url: str) -> dict:
     }
 
 
-def mail_settings(var_dir) -> dict:
+def mail_settings(var_dir, *, production: bool) -> dict:
     """``MAILERS`` and ``DEFAULT_FROM_EMAIL``; the SMTP timeout is ``EMAIL_TIMEOUT`` seconds."""
     timeout = env_int("EMAIL_TIMEOUT", 10, minimum=1)
     if url := env_str("EMAIL_URL", ""):
@@ -54,6 +54,10 @@ def mail_settings(var_dir) -> dict:
         if options["use_tls"] and options["use_ssl"]:
             raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other")
         mailer = {"BACKEND": SMTP_BACKEND, "OPTIONS": {**options, "timeout": timeout}}
+    elif production:
+        # Nothing configured: Django's historical default, an SMTP server on localhost:25. Password
+        # reset stays hidden (EMAIL_CONFIGURED is false) and e-mail deliveries fail visibly in the log.
+        mailer = {"BACKEND": SMTP_BACKEND, "OPTIONS": {"host": "localhost", "port": 25, "timeout": timeout}}
     else:
         # The file backend makes its folder when it first sends, so nothing is created at import.
         mail_dir = var_dir / "mail"

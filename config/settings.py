@@ -456,7 +456,7 @@ LOGGING = {
 # --- Notifications (see README "Notifications") ------------------------------------------
 from .mail import mail_settings  # noqa: E402
 
-globals().update(mail_settings(VAR_DIR))
+globals().update(mail_settings(VAR_DIR, production=IS_PRODUCTION))
 # Absolute links in e-mails, webhooks and chat messages.
 # In production the default is https:// and the first allowed host name (a wildcard host cannot name a link).
 NOTIFY_BASE_URL = env_str(

@@ -26,9 +26,13 @@ _CHILD = textwrap.dedent("""
     backend = Backend(target)
     stamps = []
     for _ in range(int(calls)):
+        # The slot this call was given (when its reservation was made, plus the wait it was told),
+        # not when the process happened to wake: on a loaded machine a late wake-up would bunch
+        # stamps together and blame the limiter for the scheduler.
+        before = time.time()
         delay = backend.reserve(name, qps=float(qps), max_wait=60)
+        stamps.append((before + time.time()) / 2 + delay)
         time.sleep(delay)
-        stamps.append(time.time())
     print(json.dumps(stamps))
 """)
 
