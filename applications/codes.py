@@ -8,6 +8,7 @@ refreshed until someone classifies it).
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 TONES = ("final", "moving", "bad", "neutral")  # the badge styles in static/css/app.css
 
@@ -22,6 +23,13 @@ class CodeInfo:
     rejection: bool = False  # an AuditResult meaning CAMS turned the application down
 
 
+def _label(entry: dict, code: str) -> str:
+    # Translated when shown, in the active language: the built-in labels are in the catalogs
+    # (gettext_noop in settings); an operator's own label is not, so gettext returns it as written.
+    label = str(entry.get("label", code))
+    return gettext(label) if label else label
+
+
 def describe(kind: str, code: str | None) -> CodeInfo:
     code = code or ""
     entry = settings.CAMS_CODE_TABLE.get(kind, {}).get(code)
@@ -31,7 +39,7 @@ def describe(kind: str, code: str | None) -> CodeInfo:
     tone = entry.get("tone") if entry.get("tone") in TONES else ("final" if final else "moving")
     return CodeInfo(
         code=code,
-        label=str(entry.get("label", code)),
+        label=_label(entry, code),
         final=final,
         known=True,
         tone=tone,
@@ -40,7 +48,7 @@ def describe(kind: str, code: str | None) -> CodeInfo:
 
 
 def choices(kind: str) -> list[tuple[str, str]]:
-    return [(code, str(entry.get("label", code))) for code, entry in settings.CAMS_CODE_TABLE.get(kind, {}).items()]
+    return [(code, _label(entry, code)) for code, entry in settings.CAMS_CODE_TABLE.get(kind, {}).items()]
 
 
 def is_final(state: str | None, audit_result: str | None) -> bool:

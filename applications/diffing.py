@@ -19,6 +19,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
 from .cams.fields import (
     AUDIT_RECORD,
     DATA_ATTRIBUTES,
@@ -150,7 +152,8 @@ def snapshot_changes(before_document, after_document) -> list[Change]:
     return [change for change in diff_values(before, after) if change.path not in repeated]
 
 
-NULL_TEXT, EMPTY_TEXT, NO_ENTRIES_TEXT = "null", "(empty)", "(no entries)"
+# "null" is the JSON word CAMS sent and stays as it is; the other two are words, translated when shown.
+NULL_TEXT, EMPTY_TEXT, NO_ENTRIES_TEXT = "null", gettext_noop("(empty)"), gettext_noop("(no entries)")
 
 
 def value_text(value) -> str:
@@ -162,9 +165,9 @@ def value_text(value) -> str:
     if value is None:
         return NULL_TEXT
     if value == "" or value == {}:
-        return EMPTY_TEXT
+        return gettext(EMPTY_TEXT)
     if value == []:
-        return NO_ENTRIES_TEXT
+        return gettext(NO_ENTRIES_TEXT)
     if isinstance(value, dict):
         return " · ".join(f"{key}: {value_text(item)}" for key, item in value.items())
     if isinstance(value, list):

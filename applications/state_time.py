@@ -22,6 +22,8 @@ Pure: no database.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext, gettext_lazy
+
 CREATED, CHANGED, MODIFIED, FIRST_SEEN = "created", "changed", "modified", "first_seen"
 BASES = (CREATED, CHANGED, MODIFIED, FIRST_SEEN)
 # CAMS writes GmtCreate and GmtModifier separately on creation; they may differ by a moment.
@@ -66,18 +68,23 @@ def describe(since: StateSince, *, first_seen: datetime | None, fmt) -> str:
     ``fmt`` formats a datetime (the caller decides the time zone and format).
     """
     if since.at is None:
-        return "unknown: not fetched yet"
+        return gettext("unknown: not fetched yet")
+    at = fmt(since.at)
     if since.basis == CREATED:
-        return f"since {fmt(since.at)} (created, not modified since)"
+        return gettext("since %(at)s (created, not modified since)") % {"at": at}
     if since.basis == CHANGED:
-        return f"since about {fmt(since.at)} (change seen by this app)"
+        return gettext("since about %(at)s (change seen by this app)") % {"at": at}
     if since.basis == MODIFIED:
-        seen = f", first seen {fmt(first_seen)}" if first_seen else ""
-        return f"at least since {fmt(since.at)} (last modified in CAMS){seen}"
-    return f"at least since {fmt(since.at)} (first seen by this app)"
+        if first_seen:
+            return gettext("at least since %(at)s (last modified in CAMS), first seen %(first_seen)s") % {
+                "at": at,
+                "first_seen": fmt(first_seen),
+            }
+        return gettext("at least since %(at)s (last modified in CAMS)") % {"at": at}
+    return gettext("at least since %(at)s (first seen by this app)") % {"at": at}
 
 
-RULE = (
+RULE = gettext_lazy(
     "Time in the current State/AuditResult. Exact when CAMS says the application is unmodified since "
     "creation; 'since about' when this app saw the change; otherwise 'at least', counted from the last "
     "modification CAMS reports (GmtModifier/AuditTime) or from when this app first saw it."

@@ -10,6 +10,7 @@ acting at once produce two consistent log entries.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import codes
 from ..models import ReviewLogEntry, ReviewStatus, ViberApplication
@@ -26,7 +27,9 @@ def _check_actor(actor):
 def _clean_note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(f"A note is at most {NOTE_MAX_LENGTH} characters.", code="note_too_long")
+        raise ValidationError(
+            _("A note is at most %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH}, code="note_too_long"
+        )
     return note
 
 
@@ -64,12 +67,12 @@ def review_set_status(*, application: ViberApplication, status: str, actor, note
     """
     _check_actor(actor)
     if status not in ReviewStatus.values:
-        raise ValidationError(f"Unknown review status {status!r}.", code="invalid_status")
+        raise ValidationError(_("Unknown review status %(status)r.") % {"status": status}, code="invalid_status")
     note = _clean_note(note)
     with transaction.atomic():
         current = _locked(application)
         if status == ReviewStatus.RESOLVED and codes.is_rejection(current.audit_result) and not note:
-            raise ValidationError("Resolving a rejected application needs a note.", code="note_required")
+            raise ValidationError(_("Resolving a rejected application needs a note."), code="note_required")
         if current.review_status == status and not note:
             return None
         now = timezone.now()
@@ -85,7 +88,7 @@ def review_assign(*, application: ViberApplication, assignee, actor) -> ReviewLo
     """Assign to ``assignee`` (a reviewer) or unassign with None; None returned when nothing changed."""
     _check_actor(actor)
     if assignee is not None and not can_review(assignee):
-        raise ValidationError("Applications can only be assigned to reviewers.", code="assignee_not_reviewer")
+        raise ValidationError(_("Applications can only be assigned to reviewers."), code="assignee_not_reviewer")
     with transaction.atomic():
         current = _locked(application)
         new_id = assignee.pk if assignee else None
@@ -104,7 +107,7 @@ def review_add_note(*, application: ViberApplication, actor, note: str) -> Revie
     _check_actor(actor)
     note = _clean_note(note)
     if not note:
-        raise ValidationError("The note is empty.", code="note_empty")
+        raise ValidationError(_("The note is empty."), code="note_empty")
     with transaction.atomic():
         current = _locked(application)
         now = timezone.now()

@@ -3,6 +3,15 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import ngettext
+
+# Each unit in words, in the active language (ngettext at call time, so the page's language).
+_UNITS = (
+    (86400, lambda n: ngettext("%(count)d day", "%(count)d days", n)),
+    (3600, lambda n: ngettext("%(count)d hour", "%(count)d hours", n)),
+    (60, lambda n: ngettext("%(count)d minute", "%(count)d minutes", n)),
+    (1, lambda n: ngettext("%(count)d second", "%(count)d seconds", n)),
+)
 
 register = template.Library()
 
@@ -14,11 +23,11 @@ def duration_text(value) -> str:
         return ""
     seconds = max(0, int(value.total_seconds()))
     parts = []
-    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+    for size, unit in _UNITS:
         count, seconds = divmod(seconds, size)
         if count:
-            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
-    return " ".join(parts[:2]) or "0 seconds"
+            parts.append(unit(count) % {"count": count})
+    return " ".join(parts[:2]) or _UNITS[-1][1](0) % {"count": 0}
 
 
 @register.filter

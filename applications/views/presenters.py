@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.utils.translation import gettext_lazy as _
+
 from .. import codes
 from ..cams.fields import AUDIT_RECORD, DATA_ATTRIBUTES, LOGO, STRUCTURED_ATTRIBUTES, TABLE_FIELDS, TIME_FIELDS
 from ..services.scheduling import refresh_interval_seconds
@@ -33,87 +35,87 @@ _TIME_COLUMNS = {key: DATA_ATTRIBUTES[key] for key in TIME_FIELDS}
 SECTIONS = (
     (
         "status",
-        "Status and audit",
+        _("Status and audit"),
         (
-            Field("State", "State", DATA, "code:State"),
-            Field("Audit result", "AuditResult", DATA, "code:AuditResult"),
-            Field("Audit comment", "Reason", DATA, "long"),
-            Field("Audit time", "AuditTime", DATA, "time"),
-            Field("Request type", "RequestType", DATA, "code:RequestType"),
-            Field("Created", "GmtCreate", DATA, "time"),
-            Field("Modified", "GmtModifier", DATA, "time"),
-            Field("Request number", "RequestNo", DATA),
-            Field("Id", "Id", DATA),
-            Field("Creator", "Creator", DATA),
-            Field("Modifier", "Modifier", DATA),
-            Field("Viber service number", "MaapServiceNo", DATA),
-            Field("Subscriber code", "SubscriberCode", DATA),
+            Field(_("State"), "State", DATA, "code:State"),
+            Field(_("Audit result"), "AuditResult", DATA, "code:AuditResult"),
+            Field(_("Audit comment"), "Reason", DATA, "long"),
+            Field(_("Audit time"), "AuditTime", DATA, "time"),
+            Field(_("Request type"), "RequestType", DATA, "code:RequestType"),
+            Field(_("Created"), "GmtCreate", DATA, "time"),
+            Field(_("Modified"), "GmtModifier", DATA, "time"),
+            Field(_("Request number"), "RequestNo", DATA),
+            Field(_("Id"), "Id", DATA),
+            Field(_("Creator"), "Creator", DATA),
+            Field(_("Modifier"), "Modifier", DATA),
+            Field(_("Viber service number"), "MaapServiceNo", DATA),
+            Field(_("Subscriber code"), "SubscriberCode", DATA),
         ),
     ),
     (
         "company",
-        "Company",
+        _("Company"),
         (
-            Field("Legal name", "CompanyLegalName"),
-            Field("English name", "CompanyEnglishName"),
-            Field("Legal representative", "CompanyLegalPerson"),
-            Field("Registered country", "CompanyRegisteredCountry"),
-            Field("Headquarters address", "CompleteAddressOfHeadquarters", kind="long"),
-            Field("Business licence number", "BusinessLicenseRegistrationNumber"),
-            Field("Industry", "IndustryInvolved", kind="code:IndustryInvolved"),
-            Field("Industry description", "IndustryDescription", kind="long"),
-            Field("Profile", "CompanyProfile", kind="long"),
-            Field("Website", "WebAddress", kind="url"),
+            Field(_("Legal name"), "CompanyLegalName"),
+            Field(_("English name"), "CompanyEnglishName"),
+            Field(_("Legal representative"), "CompanyLegalPerson"),
+            Field(_("Registered country"), "CompanyRegisteredCountry"),
+            Field(_("Headquarters address"), "CompleteAddressOfHeadquarters", kind="long"),
+            Field(_("Business licence number"), "BusinessLicenseRegistrationNumber"),
+            Field(_("Industry"), "IndustryInvolved", kind="code:IndustryInvolved"),
+            Field(_("Industry description"), "IndustryDescription", kind="long"),
+            Field(_("Profile"), "CompanyProfile", kind="long"),
+            Field(_("Website"), "WebAddress", kind="url"),
         ),
     ),
     (
         "contact",
-        "Contact",
+        _("Contact"),
         (
-            Field("Name", "ContactName"),
-            Field("Position", "ContactPosition"),
-            Field("Email", "ContactEmail"),
-            Field("Contact mail (older field)", "ContactMail"),
-            Field("Phone", "ContactPhone"),
+            Field(_("Name"), "ContactName"),
+            Field(_("Position"), "ContactPosition"),
+            Field(_("Email"), "ContactEmail"),
+            Field(_("Contact mail (older field)"), "ContactMail"),
+            Field(_("Phone"), "ContactPhone"),
         ),
     ),
     (
         "messaging",
-        "Business account and messaging",
+        _("Business account and messaging"),
         (
-            Field("Business account name", "BusinessAccountName"),
-            Field("Conversation name", "MessageSessionName"),
-            Field("Conversation introduction", "MessageDialogueIntroduction", kind="long"),
-            Field("Messaging enabled on", "MessageEnableDate"),
-            Field("Age limit", "AgeLimit", kind="code:AgeLimit"),
-            Field("Reason for applying", "ApplyReason", kind="long"),
-            Field("Recovery status", "NowRecovery"),
-            Field("Recovery date", "RecoveryDate"),
-            Field("Suspension date", "SuspensionDate"),
+            Field(_("Business account name"), "BusinessAccountName"),
+            Field(_("Conversation name"), "MessageSessionName"),
+            Field(_("Conversation introduction"), "MessageDialogueIntroduction", kind="long"),
+            Field(_("Messaging enabled on"), "MessageEnableDate"),
+            Field(_("Age limit"), "AgeLimit", kind="code:AgeLimit"),
+            Field(_("Reason for applying"), "ApplyReason", kind="long"),
+            Field(_("Recovery status"), "NowRecovery"),
+            Field(_("Recovery date"), "RecoveryDate"),
+            Field(_("Suspension date"), "SuspensionDate"),
         ),
     ),
     (
         "documents",
-        "Documents and links",
+        _("Documents and links"),
         (
-            Field("Letter of guarantee", "LetterGuarantee", kind="url"),
-            Field("Supplementary information", "OtherLetterGuarantee", kind="url"),
-            Field("Website", "WebAddress", kind="url"),
+            Field(_("Letter of guarantee"), "LetterGuarantee", kind="url"),
+            Field(_("Supplementary information"), "OtherLetterGuarantee", kind="url"),
+            Field(_("Website"), "WebAddress", kind="url"),
         ),
     ),
     (
         "auto-reply",
-        "Auto-reply",
+        _("Auto-reply"),
         (
-            Field("Auto-reply enabled", "EnableAutoReply", kind="flag"),
-            Field("Reply content", "ReplyContent", kind="long"),
+            Field(_("Auto-reply enabled"), "EnableAutoReply", kind="flag"),
+            Field(_("Reply content"), "ReplyContent", kind="long"),
         ),
     ),
 )
 
 # Record fields shown as tables or images rather than rows.
 _SHOWN_ELSEWHERE = set(STRUCTURED_ATTRIBUTES)
-_FLAGS = {"Y": "Yes", "N": "No"}
+_FLAGS = {"Y": _("Yes"), "N": _("No")}
 
 
 @dataclass
@@ -127,10 +129,10 @@ class Row:
 
 
 _COLUMN_LABELS = {
-    "CompanyAddressTitle": "Title",
-    "CompanyAddress": "Address",
-    "CompanyTelTitle": "Title",
-    "CompanyTelNumber": "Number",
+    "CompanyAddressTitle": _("Title"),
+    "CompanyAddress": _("Address"),
+    "CompanyTelTitle": _("Title"),
+    "CompanyTelNumber": _("Number"),
 }
 
 
@@ -162,7 +164,7 @@ def _table(key: str, rows, known_columns) -> Table:
     columns = list(known_columns)
     for row in rows:
         columns += [name for name in row if name not in columns]
-    labels = [(_COLUMN_LABELS.get(name, name), name) for name in columns]
+    labels = [(str(_COLUMN_LABELS.get(name, name)), name) for name in columns]
     return Table(key, labels, [[row.get(name) for name in columns] for row in rows])
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..forms.review import AssignForm, NoteForm, StatusForm
@@ -73,8 +74,10 @@ def review_status(request, pk):
             application=application, status=data["status"], actor=request.user, note=data["note"]
         )
         if entry:
-            return messages.SUCCESS, f"Internal status set to {application.get_review_status_display()}."
-        return messages.INFO, "The internal status was already that."
+            return messages.SUCCESS, _("Internal status set to %(status)s.") % {
+                "status": application.get_review_status_display()
+            }
+        return messages.INFO, _("The internal status was already that.")
 
     return _review_action(request, pk, StatusForm, act)
 
@@ -89,7 +92,9 @@ def review_assign(request, pk):
             if assignee is None:
                 raise Http404("No such user.")
         if review_services.review_assign(application=application, assignee=assignee, actor=request.user):
-            return messages.SUCCESS, f"Assigned to {assignee.get_username()}." if assignee else "Unassigned."
+            if assignee:
+                return messages.SUCCESS, _("Assigned to %(user)s.") % {"user": assignee.get_username()}
+            return messages.SUCCESS, _("Unassigned.")
         return None
 
     return _review_action(request, pk, AssignForm, act)
@@ -100,6 +105,6 @@ def review_assign(request, pk):
 def review_note(request, pk):
     def act(application, data):
         review_services.review_add_note(application=application, actor=request.user, note=data["note"])
-        return messages.SUCCESS, "Note added."
+        return messages.SUCCESS, _("Note added.")
 
     return _review_action(request, pk, NoteForm, act)

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from ..diffing import ADDED, REMOVED, snapshot_changes, value_text
+from django.utils.translation import gettext_lazy as _
+
+from ..diffing import ADDED, CHANGED, REMOVED, snapshot_changes, value_text
 from ..forms.review import AssignForm, NoteForm, StatusForm
 from ..models import ReviewStatus
 from ..permissions import can_review
@@ -12,12 +14,20 @@ SNAPSHOT_DIFF_LIMIT = 20
 REVIEW_LOG_LIMIT = 100
 
 
+# The kind of a change in words; the kind itself stays as the row's CSS class.
+_KIND_LABELS = {ADDED: _("added"), REMOVED: _("removed"), CHANGED: _("changed")}
+
+
 @dataclass(frozen=True)
 class ChangeRow:
     path: str
     kind: str
     before: str
     after: str
+
+    @property
+    def kind_label(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
