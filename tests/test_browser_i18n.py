@@ -58,3 +58,33 @@ def test_a_chinese_browser_gets_the_login_page_in_chinese_and_can_switch_back(pa
         assert chinese.locator(".language-current").inner_text() == "English"
     finally:
         context.close()
+
+
+def test_a_chinese_reviewer_sees_the_app_and_the_admin_in_chinese(page, live_server, log_in, make_user, screenshots):
+    from applications.services.preferences import user_preferences_set
+    from tests.factories import make_application
+
+    staff = make_user("rita", "reviewers", is_staff=True)
+    user_preferences_set(user=staff, language="zh-hans")
+    make_application(RequestNo="7100000001")
+    log_in(staff)
+
+    nav = page.locator(".site-nav")
+    for label in ("查询", "审核队列", "批量查询", "管理后台"):
+        assert nav.get_by_role("link", name=label, exact=True).is_visible(), label
+    assert nav.get_by_role("button", name="退出登录").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == "查询 Viber 申请"
+    assert page.get_by_label("申请编号").is_visible()
+    assert page.get_by_role("columnheader", name="审核结果").is_visible()  # the recently fetched table
+
+    nav.get_by_role("link", name="管理后台").click()
+    page.goto(f"{live_server.url}/admin/applications/viberapplication/")
+    assert page.locator("#site-name").inner_text() == "Viber Review 管理后台"
+    # Django's own catalog: "Select %s to view" and the search button.
+    assert page.get_by_role("heading", level=1).inner_text().startswith("选择")
+    assert page.locator("#changelist-search input[type=submit]").get_attribute("value") == "搜索"
+    assert page.locator("label.vr-search-label").inner_text() == "搜索申请"
+    headers = page.locator("#result_list thead").inner_text()
+    assert "状态" in headers and "审核结果" in headers and "创建时间 (UTC)" in headers
+    assert page.get_by_role("link", name="返回应用").is_visible()
+    page.screenshot(path=str(screenshots / "viber-review-admin-zh-hans.png"), full_page=True)

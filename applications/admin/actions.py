@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from ..exports.csv import csv_response
 from ..services.refresh import applications_refresh_enqueue
@@ -11,33 +12,40 @@ from ..services.review import review_assign
 MAX_SELECTION = 500
 
 
-def _too_many(modeladmin, request, queryset, verb):
+def _too_many(modeladmin, request, queryset, message):
+    """The ids of the selection, or None (and ``message`` shown, its ``%(max)s`` filled) when it is too big."""
     ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_SELECTION + 1])
     if len(ids) > MAX_SELECTION:
-        modeladmin.message_user(
-            request,
-            f"Select at most {MAX_SELECTION} applications to {verb} at once "
-            "(narrow the list with the search or the filters).",
-            messages.ERROR,
-        )
+        modeladmin.message_user(request, message % {"max": MAX_SELECTION}, messages.ERROR)
         return None
     return ids
 
 
-@admin.action(description="Refresh selected applications from CAMS (in the background)", permissions=["refresh"])
+@admin.action(
+    description=gettext_lazy("Refresh selected applications from CAMS (in the background)"), permissions=["refresh"]
+)
 def refresh_selected(modeladmin, request, queryset):
     """Queues one Celery refresh per application; the workers go through the shared rate limiter."""
-    ids = _too_many(modeladmin, request, queryset, "refresh")
+    ids = _too_many(
+        modeladmin,
+        request,
+        queryset,
+        gettext(
+            "Select at most %(max)s applications to refresh at once (narrow the list with the search or the filters)."
+        ),
+    )
     if ids is None:
         return None
     queued = applications_refresh_enqueue(application_ids=ids)
     modeladmin.message_user(
-        request, f"Queued {queued} refresh(es); the list shows new data once they ran.", messages.SUCCESS
+        request,
+        gettext("Queued %(count)s refresh(es); the list shows new data once they ran.") % {"count": queued},
+        messages.SUCCESS,
     )
     return None
 
 
-@admin.action(description="Export selected applications as CSV", permissions=["view"])
+@admin.action(description=gettext_lazy("Export selected applications as CSV"), permissions=["view"])
 def export_selected(modeladmin, request, queryset):
     """The review queue's spreadsheet-safe CSV (cells that would run as formulas are neutralised)."""
     return csv_response(queryset)
@@ -47,7 +55,15 @@ def assign_action(assignee):
     """An action assigning the selection to ``assignee`` (a reviewer), or unassigning it with None."""
 
     def assign(modeladmin, request, queryset):
-        ids = _too_many(modeladmin, request, queryset, "assign")
+        ids = _too_many(
+            modeladmin,
+            request,
+            queryset,
+            gettext(
+                "Select at most %(max)s applications to assign at once "
+                "(narrow the list with the search or the filters)."
+            ),
+        )
         if ids is None:
             return None
         changed = 0
@@ -55,18 +71,26 @@ def assign_action(assignee):
             for application in queryset.model._default_manager.filter(pk__in=ids).select_related("assignee"):
                 changed += review_assign(application=application, assignee=assignee, actor=request.user) is not None
         except PermissionDenied:
-            modeladmin.message_user(request, "Only reviewers can assign applications.", messages.ERROR)
+            modeladmin.message_user(request, gettext("Only reviewers can assign applications."), messages.ERROR)
             return None
         except ValidationError as error:
             modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
-        target = f"to {assignee.get_username()}" if assignee else "(unassigned)"
-        modeladmin.message_user(
-            request, f"{changed} application(s) assigned {target}; {len(ids) - changed} already were.", messages.SUCCESS
-        )
+        counts = {"changed": changed, "unchanged": len(ids) - changed}
+        if assignee:
+            message = gettext("%(changed)s application(s) assigned to %(user)s; %(unchanged)s already were.") % {
+                **counts,
+                "user": assignee.get_username(),
+            }
+        else:
+            message = gettext("%(changed)s application(s) unassigned; %(unchanged)s already were.") % counts
+        modeladmin.message_user(request, message, messages.SUCCESS)
         return None
 
     name = f"assign_to_{assignee.pk}" if assignee else "unassign"
-    description = f"Assign selected to {assignee.get_username()}" if assignee else "Unassign selected"
+    if assignee:
+        description = gettext("Assign selected to %(user)s") % {"user": assignee.get_username()}
+    else:
+        description = gettext("Unassign selected")
     assign.__name__ = name
     return assign, name, description

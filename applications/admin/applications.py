@@ -11,7 +11,7 @@ from django.contrib.admin.options import Action, ActionLocation
 from django.db import connections
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ..models import ReviewStatus, ViberApplication
 from ..permissions import can_refresh, can_review
@@ -22,16 +22,16 @@ from .history import EventInline, ReadOnlyMixin, ReviewLogInline, SnapshotInline
 from .pagination import EstimatedCountPaginator
 
 # The same name as the app's header, on every admin page (title, header, index).
-admin.site.site_header = "Viber Review admin"
-admin.site.site_title = "Viber Review admin"
-admin.site.index_title = "Stored applications, review and users"
+admin.site.site_header = _("Viber Review admin")
+admin.site.site_title = _("Viber Review admin")
+admin.site.index_title = _("Stored applications, review and users")
 
 MAX_ASSIGN_ACTIONS = 30
 LIST_DEFERRED = ("audit_record", "document", "raw_response", "reason", "last_error_message")
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
-    title = "internal review status"
+    title = _("internal review status")
     parameter_name = "review_status"
 
     def lookups(self, request, model_admin):
@@ -61,11 +61,11 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = search.SEARCH_FIELDS
     search_help_text = search.HELP_TEXT
     list_filter = (
-        code_filter("State", "state", "state"),
-        code_filter("AuditResult", "audit_result", "audit result"),
-        code_filter("RequestType", "request_type", "request type"),
-        distinct_values_filter("industry", "industry"),
-        distinct_values_filter("cust_space_id", "customer space", empty_label="(default space)"),
+        code_filter("State", "state", _("state")),
+        code_filter("AuditResult", "audit_result", _("audit result")),
+        code_filter("RequestType", "request_type", _("request type")),
+        distinct_values_filter("industry", _("industry")),
+        distinct_values_filter("cust_space_id", _("customer space"), empty_label=_("(default space)")),
         ReviewStatusFilter,
         AssigneeFilter,
         # Preset ranges in the sidebar; any range works in the URL: ?gmt_create__gte=…&gmt_create__lt=…
@@ -129,26 +129,26 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
                 )
         return available
 
-    @admin.display(description="State", ordering="state")
+    @admin.display(description=_("State"), ordering="state")
     def state_display(self, obj):
         return code_html(obj.state_info)
 
-    @admin.display(description="Audit result", ordering="audit_result")
+    @admin.display(description=_("Audit result"), ordering="audit_result")
     def audit_result_display(self, obj):
         return code_html(obj.audit_result_info)
 
-    @admin.display(description="Request type", ordering="request_type")
+    @admin.display(description=_("Request type"), ordering="request_type")
     def request_type_display(self, obj):
         return code_html(obj.request_type_info)
 
-    @admin.display(description="Company", ordering="company_english_name")
+    @admin.display(description=_("Company"), ordering="company_english_name")
     def company_display(self, obj):
         return bidi_marked(obj.company_english_name or obj.company_legal_name or "—")
 
-    @admin.display(description=tz_label("Created"), ordering="gmt_create")
+    @admin.display(description=tz_label(_("Created")), ordering="gmt_create")
     def created_display(self, obj):
         return iso_datetime(obj.gmt_create)
 
-    @admin.display(description=tz_label("Fetched"), ordering="fetched_at")
+    @admin.display(description=tz_label(_("Fetched")), ordering="fetched_at")
     def fetched_display(self, obj):
         return iso_datetime(obj.fetched_at)

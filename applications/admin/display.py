@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 
 from .. import textsafety
 
@@ -17,9 +18,9 @@ def iso_datetime(value) -> str:
     return timezone.localtime(value).strftime(ISO_FORMAT)
 
 
-def tz_label(name: str) -> str:
-    """A time column's header with the site's time zone: "Created (UTC)"."""
-    return f"{name} ({settings.TIME_ZONE})"
+def tz_label(name) -> str:
+    """A time column's header with the site's time zone: "Created (UTC)" (lazy: ``name`` is translated when shown)."""
+    return format_lazy("{} ({})", name, settings.TIME_ZONE)
 
 
 def bidi_marked(text: str):

@@ -9,6 +9,7 @@ jumps from one value to the next in the btree: one index probe per distinct valu
 from django.contrib import admin
 from django.core.cache import cache
 from django.db import connections
+from django.utils.translation import gettext_lazy as _
 
 from .. import codes
 from ..permissions import reviewers
@@ -51,7 +52,10 @@ def cached_distinct_values(queryset, column: str) -> list[str]:
     return values
 
 
-def distinct_values_filter(field: str, title: str, empty_label: str = "(none)"):
+NONE_LABEL = _("(none)")
+
+
+def distinct_values_filter(field: str, title, empty_label=NONE_LABEL):
     class DistinctValuesFilter(admin.SimpleListFilter):
         parameter_name = field
 
@@ -97,11 +101,11 @@ def request_reviewers(request, limit=MAX_CHOICES) -> list:
 class AssigneeFilter(admin.SimpleListFilter):
     """Unassigned, mine, or one reviewer's: choices come from the (small) user table, not the applications."""
 
-    title = "assignee"
+    title = _("assignee")
     parameter_name = "assignee"
 
     def lookups(self, request, model_admin):
-        choices = [("none", "Unassigned"), ("me", "Assigned to me")]
+        choices = [("none", _("Unassigned")), ("me", _("Assigned to me"))]
         return choices + [(str(user.pk), user.get_username()) for user in request_reviewers(request)]
 
     def queryset(self, request, queryset):

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ..models import ApplicationEvent, ApplicationSnapshot, ReviewLogEntry
 from .pagination import EstimatedCountPaginator
@@ -45,7 +46,7 @@ class ReviewLogInline(ReadOnlyInline):
     model = ReviewLogEntry
     fields = ("at", "actor_name", "action", "before", "after", "note")
     readonly_fields = fields
-    verbose_name_plural = "review log"
+    verbose_name_plural = _("review log")
 
 
 @admin.register(ApplicationSnapshot)
@@ -54,7 +55,7 @@ class ApplicationSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("application",)
     list_filter = ("state", "audit_result")
     search_fields = ("^application__request_no", "=request_id")
-    search_help_text = "Request number (exact or its start) or the RequestId of the fetch."
+    search_help_text = _("Request number (exact or its start) or the RequestId of the fetch.")
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 

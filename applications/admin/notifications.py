@@ -5,6 +5,7 @@ generated and rotated on the channel page."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from ..models import Channel, ChannelKind, Delivery, DeliveryAttempt, NotificationRule
 from ..notifications import signing
@@ -54,7 +55,7 @@ class ChannelAdmin(admin.ModelAdmin):
             obj.owner = request.user
         super().save_model(request, obj, form, change)
         if new_secret:
-            messages.warning(request, f"Signing secret (shown only now): {new_secret}")
+            messages.warning(request, _("Signing secret (shown only now): %(secret)s") % {"secret": new_secret})
 
 
 @admin.register(NotificationRule)

@@ -22,6 +22,7 @@ from functools import lru_cache
 import pycountry
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
 
 from ..cams.fields import DESTINATION_FIELDS
 from ..selectors.countries import destination_country_q
@@ -38,7 +39,7 @@ CONTAINS_FIELDS = (
 )
 # What the search box shows in the admin (and what the stock ModelAdmin of the benchmark uses).
 SEARCH_FIELDS = ("^request_no", *CONTAINS_FIELDS, *(f"audit_record__{key}" for key in DESTINATION_FIELDS))
-HELP_TEXT = (
+HELP_TEXT = _(
     "Request number (exact or its start); part of a company or business account name, licence number, "
     "contact name, e-mail or phone; or a destination country (code or name). Several words: all must match."
 )

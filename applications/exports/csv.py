@@ -138,7 +138,7 @@ BULK_COLUMNS = (
         lambda item: codes.describe("AuditResult", item.application.audit_result).label if item.application else "",
     ),
     ("Audit result code", lambda item: item.application.audit_result if item.application else ""),
-    ("Detail", lambda item: item.error_message),
+    ("Detail", lambda item: item.detail),  # worded by the view (services.bulk_lookup.bulk_item_detail)
     ("Error code", lambda item: item.error_code),
 )
 

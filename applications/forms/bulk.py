@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..validation import clean_cust_space_id, clean_request_no
 
@@ -38,22 +40,37 @@ def split_entries(text: str) -> tuple[list[str], list[InvalidEntry]]:
 
 class BulkLookupForm(forms.Form):
     numbers = forms.CharField(
-        label="Request numbers",
+        label=_("Request numbers"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=f"Up to {BULK_MAX}, one per line or separated by commas or spaces. Lines that are not "
-        "request numbers are reported in the results; the others are still looked up.",
     )
-    cust_space_id = forms.CharField(label="Customer space (optional)", required=False, max_length=64)
+    cust_space_id = forms.CharField(label=_("Customer space (optional)"), required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set per form, not on the field: the limit is put into the text in the request's language.
+        self.fields["numbers"].help_text = gettext(
+            "Up to %(max)s, one per line or separated by commas or spaces. Lines that are not request numbers "
+            "are reported in the results; the others are still looked up."
+        ) % {"max": BULK_MAX}
 
     def clean_numbers(self):
         numbers, invalid = split_entries(self.cleaned_data["numbers"])
         if not numbers:
             if invalid:
-                shown = "; ".join(f"line {entry.line}: {entry.text!r}: {entry.reason}" for entry in invalid[:5])
-                raise forms.ValidationError(f"No valid request number to look up ({shown}).")
-            raise forms.ValidationError("Paste at least one request number.")
+                shown = "; ".join(
+                    gettext("line %(line)s: %(text)s: %(reason)s")
+                    % {"line": entry.line, "text": repr(entry.text), "reason": entry.reason}
+                    for entry in invalid[:5]
+                )
+                raise forms.ValidationError(
+                    gettext("No valid request number to look up (%(entries)s).") % {"entries": shown}
+                )
+            raise forms.ValidationError(gettext("Paste at least one request number."))
         if len(numbers) > BULK_MAX:
-            raise forms.ValidationError(f"At most {BULK_MAX} request numbers at a time (got {len(numbers)}).")
+            raise forms.ValidationError(
+                gettext("At most %(max)s request numbers at a time (got %(count)s).")
+                % {"max": BULK_MAX, "count": len(numbers)}
+            )
         self.invalid_entries = invalid
         return numbers
 

@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from .. import tasks
 from ..cams import errors
@@ -21,7 +22,10 @@ from .store import fit_to_column
 
 logger = logging.getLogger(__name__)
 CHUNK_SIZE = 10
-NOT_FOUND_TEXT = "CAMS has no application with this request number in this customer space."
+# Workers write outcomes in no particular language: rows keep the upstream message (or one of these
+# English texts) and ``bulk_item_detail`` words them in the reader's language.
+NOT_FOUND_TEXT = gettext_noop("CAMS has no application with this request number in this customer space.")
+UNEXPECTED_TEXT = gettext_noop("Unexpected error; see the worker log")
 
 Outcome = BulkLookupItem.Outcome
 
@@ -47,7 +51,8 @@ def bulk_lookup_start(*, numbers: list[str], cust_space_id: str = "", actor=None
                     position=len(numbers) + index,
                     request_no=fit_to_column(BulkLookupItem, "request_no", entry.text),
                     outcome=Outcome.INVALID,
-                    error_message=f"Line {entry.line}: {entry.reason}",
+                    # Called from the request: the line is worded in the language of whoever pasted it.
+                    error_message=gettext("Line %(line)s: %(reason)s") % {"line": entry.line, "reason": entry.reason},
                     finished_at=now,
                 )
                 for index, entry in enumerate(invalid)
@@ -82,7 +87,7 @@ def _outcome_of(item: BulkLookupItem, cust_space_id: str) -> dict:
         return {
             "outcome": Outcome.FAILED,
             "error_code": _error_code(type(error).__name__),
-            "error_message": "Unexpected error; see the worker log",
+            "error_message": UNEXPECTED_TEXT,
         }
     if result.error is not None:
         # CAMS failed but an older copy exists: the number is known, the fetch failed.
@@ -90,7 +95,7 @@ def _outcome_of(item: BulkLookupItem, cust_space_id: str) -> dict:
             "outcome": Outcome.FAILED,
             "application": result.application,
             "error_code": _error_code(result.error.code or result.error.kind),
-            "error_message": f"Stored copy kept: {result.error.message}",
+            "error_message": result.error.message,  # see bulk_item_detail
         }
     return {"outcome": Outcome.FOUND, "application": result.application, "error_code": "", "error_message": ""}
 
@@ -120,6 +125,19 @@ def bulk_lookup_run_chunk(*, bulk_id: int, item_ids: list[int]) -> int:
             status=BulkLookup.Status.DONE, finished_at=timezone.now()
         )
     return done
+
+
+def bulk_item_detail(item: BulkLookupItem) -> str:
+    """What the results say about one item, in the active language (upstream messages as sent)."""
+    if item.outcome == Outcome.NOT_FOUND:
+        return gettext(NOT_FOUND_TEXT)
+    if item.outcome == Outcome.FAILED:
+        if item.error_message == UNEXPECTED_TEXT:
+            return gettext(UNEXPECTED_TEXT)
+        if item.application_id is not None:
+            # CAMS failed but an older copy exists (see _outcome_of).
+            return gettext("Stored copy kept: %(message)s") % {"message": item.error_message}
+    return item.error_message
 
 
 def bulk_lookup_progress(*, bulk: BulkLookup) -> dict:

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..exports.csv import bulk_results_csv
 from ..forms.bulk import BulkLookupForm
 from ..selectors.bulk import bulk_lookup_get, bulk_lookup_items, bulk_lookup_list_recent
-from ..services.bulk_lookup import bulk_lookup_progress, bulk_lookup_start
+from ..services.bulk_lookup import bulk_item_detail, bulk_lookup_progress, bulk_lookup_start
 
 
 def _can_bulk(user) -> bool:
@@ -23,7 +24,7 @@ def _can_bulk(user) -> bool:
 @login_required
 def bulk_new(request):
     if not _can_bulk(request.user):
-        raise PermissionDenied("Only reviewers can start a bulk lookup")
+        raise PermissionDenied(_("Only reviewers can start a bulk lookup."))
     form = BulkLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         bulk = bulk_lookup_start(
@@ -42,8 +43,11 @@ def bulk_new(request):
 def _bulk_context(pk):
     bulk = bulk_lookup_get(pk=pk)
     if bulk is None:
-        raise Http404("No such bulk lookup.")
-    return {"bulk": bulk, "progress": bulk_lookup_progress(bulk=bulk), "items": bulk_lookup_items(bulk=bulk)}
+        raise Http404(_("No such bulk lookup."))
+    items = list(bulk_lookup_items(bulk=bulk))
+    for item in items:
+        item.detail = bulk_item_detail(item)
+    return {"bulk": bulk, "progress": bulk_lookup_progress(bulk=bulk), "items": items}
 
 
 @require_GET

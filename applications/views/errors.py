@@ -31,13 +31,16 @@ def _with_retry_after(response, error: CamsError):
     return response
 
 
-def _space_text(cust_space_id: str) -> str:
-    return f"customer space {cust_space_id}" if cust_space_id else "the default customer space"
-
-
 def not_found_message(request_no: str, cust_space_id: str = "") -> str:
     """The one wording of "CAMS has no such application": an answer, not a failure."""
-    return f"CAMS has no application with request number {request_no} in {_space_text(cust_space_id)}."
+    if cust_space_id:
+        return _("CAMS has no application with request number %(request_no)s in customer space %(space)s.") % {
+            "request_no": request_no,
+            "space": cust_space_id,
+        }
+    return _("CAMS has no application with request number %(request_no)s in the default customer space.") % {
+        "request_no": request_no
+    }
 
 
 def _other_spaces(error: CamsError, request_no: str, cust_space_id: str) -> list[str]:
@@ -73,7 +76,7 @@ def cams_error_json(error: CamsError, *, request_no: str = "", cust_space_id: st
     body = error.as_dict()
     if isinstance(error, NotFound):
         body.update(
-            title=f"No application with request number {request_no}",
+            title=_("No application with request number %(request_no)s") % {"request_no": request_no},
             message=not_found_message(request_no, cust_space_id),
             found=False,
             other_cust_space_ids=_other_spaces(error, request_no, cust_space_id),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..permissions import can_refresh
@@ -35,7 +36,7 @@ def _refresh_permission_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not can_refresh(request.user):
-            raise PermissionDenied("Refreshing from CAMS needs the refresh permission (the reviewers group has it).")
+            raise PermissionDenied(_("Refreshing from CAMS needs the refresh permission (the reviewers group has it)."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -118,12 +119,19 @@ def refresh(request, request_no, cust_space_id):
         error = result.error
         messages.error(
             request,
-            f"Refresh failed: {error.title}. {error.message} "
-            f"(code {error.code or '—'}, RequestId {error.request_id or '—'}). "
-            "Showing the stored copy.",
+            _(
+                "Refresh failed: %(title)s. %(message)s (code %(code)s, RequestId %(request_id)s). "
+                "Showing the stored copy."
+            )
+            % {
+                "title": error.title,
+                "message": error.message,
+                "code": error.code or "—",
+                "request_id": error.request_id or "—",
+            },
         )
     else:
-        messages.success(request, "Fetched a fresh copy from CAMS.")
+        messages.success(request, _("Fetched a fresh copy from CAMS."))
     return redirect(result.application)
 
 
@@ -139,11 +147,13 @@ def refresh_background(request, request_no, cust_space_id):
     """
     application = application_get(request_no=request_no, cust_space_id=cust_space_id)
     if application is None:
-        raise Http404("No stored application with this request number.")
+        raise Http404(_("No stored application with this request number."))
     applications_refresh_enqueue(application_ids=[application.pk])
     messages.success(
         request,
-        "Queued a background refresh. A worker fetches it from CAMS within the "
-        "rate limit; reload this page in a moment to see the result.",
+        _(
+            "Queued a background refresh. A worker fetches it from CAMS within the "
+            "rate limit; reload this page in a moment to see the result."
+        ),
     )
     return redirect(application)
