@@ -14,12 +14,14 @@ in the file as it was sent, not reordered.
 """
 
 import csv
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .. import codes
 from ..textsafety import mark_bidi
@@ -32,26 +34,26 @@ _FORMULA = re.compile(r"[\s\u200b\u2060\ufeff]*[" + re.escape(FORMULA_STARTS) + 
 
 # (header, function of the application) in file order.
 COLUMNS = (
-    ("Request number", lambda a: a.request_no),
-    ("Customer space", lambda a: a.cust_space_id),
-    ("Company (English)", lambda a: a.company_english_name),
-    ("Company (legal)", lambda a: a.company_legal_name),
-    ("Business account", lambda a: a.business_account_name),
-    ("Request type", lambda a: codes.describe("RequestType", a.request_type).label),
-    ("State", lambda a: codes.describe("State", a.state).label),
-    ("State code", lambda a: a.state),
-    ("Audit result", lambda a: codes.describe("AuditResult", a.audit_result).label),
-    ("Audit result code", lambda a: a.audit_result),
-    ("Audit comment", lambda a: a.reason),
-    ("Industry", lambda a: a.industry),
-    ("Created", lambda a: a.gmt_create),
-    ("Audited", lambda a: a.audit_time),
-    ("State changed", lambda a: a.state_changed_at),
-    ("In this status since", lambda a: a.state_since),
-    ("In this status since: basis", lambda a: a.state_since_basis),
-    ("Internal status", lambda a: a.get_review_status_display()),
-    ("Assignee", lambda a: a.assignee.get_username() if a.assignee_id else ""),
-    ("Fetched", lambda a: a.fetched_at),
+    (_("Request number"), lambda a: a.request_no),
+    (_("Customer space"), lambda a: a.cust_space_id),
+    (_("Company (English)"), lambda a: a.company_english_name),
+    (_("Company (legal)"), lambda a: a.company_legal_name),
+    (_("Business account"), lambda a: a.business_account_name),
+    (_("Request type"), lambda a: codes.describe("RequestType", a.request_type).label),
+    (_("State"), lambda a: codes.describe("State", a.state).label),
+    (_("State code"), lambda a: a.state),
+    (_("Audit result"), lambda a: codes.describe("AuditResult", a.audit_result).label),
+    (_("Audit result code"), lambda a: a.audit_result),
+    (_("Audit comment"), lambda a: a.reason),
+    (_("Industry"), lambda a: a.industry),
+    (_("Created"), lambda a: a.gmt_create),
+    (_("Audited"), lambda a: a.audit_time),
+    (_("State changed"), lambda a: a.state_changed_at),
+    (_("In this status since"), lambda a: a.state_since),
+    (_("In this status since: basis"), lambda a: a.state_since_basis),
+    (_("Internal status"), lambda a: a.get_review_status_display()),
+    (_("Assignee"), lambda a: a.assignee.get_username() if a.assignee_id else ""),
+    (_("Fetched"), lambda a: a.fetched_at),
 )
 _FIELDS = (
     "request_no",
@@ -96,8 +98,14 @@ def export_queryset(queryset) -> Iterator:
 
 
 def export_rows(queryset) -> Iterator[list[str]]:
-    """The header, then one neutralised row per application."""
-    yield [header for header, _ in COLUMNS]
+    """The header (in the reader's language), then one neutralised row per application."""
+    # Translated now, while the request's language is active: a streamed body is written after
+    # the view (and its middleware) returned.
+    header = [str(title) for title, _ in COLUMNS]
+    return itertools.chain([header], _application_rows(queryset))
+
+
+def _application_rows(queryset) -> Iterator[list[str]]:
     for application in export_queryset(queryset):
         yield [neutralise(getter(application)) for _, getter in COLUMNS]
 
@@ -127,19 +135,19 @@ def csv_response(queryset, *, filename: str | None = None) -> StreamingHttpRespo
 
 # The bulk lookup's results: one row per pasted entry, with what it found.
 BULK_COLUMNS = (
-    ("Position", lambda item: item.position + 1),
-    ("Request number", lambda item: item.request_no),
-    ("Result", lambda item: item.get_outcome_display()),
-    ("Company", lambda item: _company(item.application)),
-    ("State", lambda item: codes.describe("State", item.application.state).label if item.application else ""),
-    ("State code", lambda item: item.application.state if item.application else ""),
+    (_("Position"), lambda item: item.position + 1),
+    (_("Request number"), lambda item: item.request_no),
+    (_("Result"), lambda item: item.get_outcome_display()),
+    (_("Company"), lambda item: _company(item.application)),
+    (_("State"), lambda item: codes.describe("State", item.application.state).label if item.application else ""),
+    (_("State code"), lambda item: item.application.state if item.application else ""),
     (
-        "Audit result",
+        _("Audit result"),
         lambda item: codes.describe("AuditResult", item.application.audit_result).label if item.application else "",
     ),
-    ("Audit result code", lambda item: item.application.audit_result if item.application else ""),
-    ("Detail", lambda item: item.detail),  # worded by the view (services.bulk_lookup.bulk_item_detail)
-    ("Error code", lambda item: item.error_code),
+    (_("Audit result code"), lambda item: item.application.audit_result if item.application else ""),
+    (_("Detail"), lambda item: item.detail),  # worded by the view (services.bulk_lookup.bulk_item_detail)
+    (_("Error code"), lambda item: item.error_code),
 )
 
 
@@ -150,7 +158,7 @@ def _company(application) -> str:
 
 
 def bulk_results_csv(*, bulk, items) -> StreamingHttpResponse:
-    rows = [[header for header, _ in BULK_COLUMNS]]
+    rows = [[str(title) for title, _ in BULK_COLUMNS]]
     rows += [[neutralise(getter(item)) for _, getter in BULK_COLUMNS] for item in items]
     response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(f"bulk-lookup-{bulk.pk}")}"'

@@ -6,6 +6,8 @@ from functools import lru_cache
 import pycountry
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import codes
 from ..models import ReviewStatus
@@ -14,18 +16,18 @@ from ..queue_cache import cached
 from ..selectors.queue import queue_distinct
 from .widgets import FastSelect
 
-ANY = [("", "Any")]
+ANY = [("", _("Any"))]
 # Sort key -> (column label, wording of the ascending order, wording of the descending order);
 # the wording fits the column: text A→Z, dates oldest/newest, time in state longest/shortest.
 SORT_ORDERS = {
-    "created": ("Created", "oldest first", "newest first"),
-    "audited": ("Audited", "oldest first", "newest first"),
-    "request_no": ("Request number", "0→9", "9→0"),
-    "company": ("Company", "A→Z", "Z→A"),
-    "state": ("State code", "A→Z", "Z→A"),
-    "audit_result": ("Audit result code", "A→Z", "Z→A"),
-    "in_state": ("Time in state", "longest first", "shortest first"),
-    "status": ("Internal status", "A→Z", "Z→A"),
+    "created": (_("Created"), _("oldest first"), _("newest first")),
+    "audited": (_("Audited"), _("oldest first"), _("newest first")),
+    "request_no": (_("Request number"), "0→9", "9→0"),
+    "company": (_("Company"), "A→Z", "Z→A"),
+    "state": (_("State code"), "A→Z", "Z→A"),
+    "audit_result": (_("Audit result code"), "A→Z", "Z→A"),
+    "in_state": (_("Time in state"), _("longest first"), _("shortest first")),
+    "status": (_("Internal status"), "A→Z", "Z→A"),
 }
 SORT_LABELS = {key: label for key, (label, _, _) in SORT_ORDERS.items()}
 
@@ -33,15 +35,21 @@ SORT_LABELS = {key: label for key, (label, _, _) in SORT_ORDERS.items()}
 def sort_label(sort: str) -> str:
     """ "Company, A→Z" for ``company``, "Created, newest first" for ``-created``."""
     label, ascending, descending = SORT_ORDERS.get(sort.lstrip("-"), ("", "", ""))
-    return f"{label}, {descending if sort.startswith('-') else ascending}" if label else ""
+    if not label:
+        return ""
+    # Translators: a sort order, e.g. "Created, newest first".
+    return gettext("%(column)s, %(order)s") % {
+        "column": label,
+        "order": descending if sort.startswith("-") else ascending,
+    }
 
 
 _CHOICES_CACHE_SECONDS = 300
 # Dates a filter may name. The filter adds a day to the end date, so 9999-12-31 would overflow;
 # nothing CAMS holds is older than 2000 or later than 2100.
 DATE_RANGE = [
-    MinValueValidator(date(2000, 1, 1), message="Pick a date from 2000-01-01 on."),
-    MaxValueValidator(date(2100, 12, 31), message="Pick a date up to 2100-12-31."),
+    MinValueValidator(date(2000, 1, 1), message=_("Pick a date from 2000-01-01 on.")),
+    MaxValueValidator(date(2100, 12, 31), message=_("Pick a date up to 2100-12-31.")),
 ]
 
 
@@ -61,9 +69,9 @@ def _labelled(kind: str, code: str) -> tuple[str, str]:
     return code, f"{info.label} ({code})" if info.known else code
 
 
-@lru_cache(maxsize=1)
 def _sort_choices():
     # Dates and time in state read best "newest"/"shortest" first; text columns A→Z first.
+    # Built per form (not cached): the wording follows the reader's language.
     out = []
     for key in SORT_ORDERS:
         pair = [f"-{key}", key] if key in ("created", "audited") else [key, f"-{key}"]
@@ -85,38 +93,38 @@ def _country_choices():
 
 def _assignee_choices():
     reviewers = cached("queue:choices:reviewers", reviewer_choices)
-    return ANY + [("me", "Assigned to me"), ("none", "Unassigned")] + reviewers
+    return ANY + [("me", _("Assigned to me")), ("none", _("Unassigned"))] + reviewers
 
 
 class QueueFilterForm(forms.Form):
     """Every filter is optional; values that do not validate are ignored (and shown as errors)."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=200,
-        help_text="Request number (prefix), company, business account or licence number",
+        help_text=_("Request number (prefix), company, business account or licence number"),
     )
-    state = forms.CharField(label="State", required=False, max_length=32)
-    audit_result = forms.CharField(label="Audit result", required=False, max_length=32)
-    request_type = forms.CharField(label="Request type", required=False, max_length=64)
-    industry = forms.CharField(label="Industry", required=False, max_length=128)
-    country = forms.ChoiceField(label="Destination country", required=False, widget=FastSelect)
-    cust_space_id = forms.CharField(label="Customer space", required=False, max_length=64)
+    state = forms.CharField(label=_("State"), required=False, max_length=32)
+    audit_result = forms.CharField(label=_("Audit result"), required=False, max_length=32)
+    request_type = forms.CharField(label=_("Request type"), required=False, max_length=64)
+    industry = forms.CharField(label=_("Industry"), required=False, max_length=128)
+    country = forms.ChoiceField(label=_("Destination country"), required=False, widget=FastSelect)
+    cust_space_id = forms.CharField(label=_("Customer space"), required=False, max_length=64)
     review_status = forms.ChoiceField(
-        label="Internal status", required=False, choices=ANY + ReviewStatus.choices, widget=FastSelect
+        label=_("Internal status"), required=False, choices=ANY + ReviewStatus.choices, widget=FastSelect
     )
-    assignee = forms.ChoiceField(label="Assignee", required=False, widget=FastSelect)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=FastSelect)
     watching = forms.ChoiceField(
-        label="Watching", required=False, widget=FastSelect, choices=ANY + [("1", "Only applications I watch")]
+        label=_("Watching"), required=False, widget=FastSelect, choices=ANY + [("1", _("Only applications I watch"))]
     )
     created_from = forms.DateField(
-        label="Created from", required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created from"), required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
     )
     created_to = forms.DateField(
-        label="Created to", required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created to"), required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
     )
-    sort = forms.ChoiceField(label="Sort by", required=False, widget=FastSelect)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=FastSelect)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -135,7 +143,7 @@ class QueueFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("created_from"), cleaned.get("created_to")
         if start and end and start > end:
-            self.add_error("created_to", "The end date is before the start date.")
+            self.add_error("created_to", gettext("The end date is before the start date."))
         return cleaned
 
     def filters(self) -> dict:

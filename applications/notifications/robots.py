@@ -9,6 +9,8 @@ import hashlib
 import hmac
 from urllib.parse import quote_plus, urlsplit, urlunsplit
 
+from django.utils.translation import gettext
+
 from .events import message_lines
 
 MAX_LINES = 12
@@ -16,10 +18,11 @@ MAX_LINES = 12
 
 def _markdown(payload: dict, link_format: str) -> tuple[str, str]:
     title, lines, url = message_lines(payload)
-    shown = lines[:MAX_LINES] + ([f"… and {len(lines) - MAX_LINES} more"] if len(lines) > MAX_LINES else [])
+    more = len(lines) - MAX_LINES
+    shown = lines[:MAX_LINES] + ([gettext("… and %(count)d more") % {"count": more}] if more > 0 else [])
     text = "\n".join([f"**{title}**", "", *[f"- {line}" for line in shown]])
     if url:
-        text += "\n\n" + link_format.format(url=url, text="Open in Viber Review")
+        text += "\n\n" + link_format.format(url=url, text=gettext("Open in Viber Review"))
     return title, text
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..forms.notifications import ChannelEditForm, ChannelForm, PreferenceForm, RuleForm
@@ -21,7 +22,7 @@ from ..services.notifications import manage
 
 def _manager_only(request):
     if not can_manage_notifications(request.user):
-        raise PermissionDenied("Only reviewers and admins manage notification rules and channels.")
+        raise PermissionDenied(gettext("Only reviewers and admins manage notification rules and channels."))
 
 
 def _errors(exc: ValidationError) -> str:
@@ -50,7 +51,11 @@ def mark_read(request):
     ids = request.POST.getlist("id")
     ids = [int(i) for i in ids if i.isdigit()] if ids else None
     count = manage.notifications_mark_read(user=request.user, ids=ids)
-    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    messages.success(
+        request,
+        ngettext("Marked %(count)d notification read.", "Marked %(count)d notifications read.", count)
+        % {"count": count},
+    )
     return redirect("applications:notifications")
 
 
@@ -61,9 +66,9 @@ def preference(request):
     form.is_valid()
     manage.preference_set(user=request.user, email_watched=bool(form.cleaned_data.get("email_watched")))
     if form.cleaned_data.get("email_watched") and not request.user.email:
-        messages.warning(request, "Saved, but your account has no e-mail address: ask an admin to add one.")
+        messages.warning(request, gettext("Saved, but your account has no e-mail address: ask an admin to add one."))
     else:
-        messages.success(request, "Preference saved.")
+        messages.success(request, gettext("Preference saved."))
     return redirect("applications:notifications")
 
 
@@ -73,14 +78,14 @@ def watch(request, request_no):
     cust_space_id = request.GET.get("cust_space_id", "")
     application = application_get(request_no=request_no[:64], cust_space_id=cust_space_id[:64])
     if application is None:
-        raise Http404("No stored application with this request number")
+        raise Http404(gettext("No stored application with this request number"))
     watching = request.POST.get("watch") == "1"
     manage.watch_set(user=request.user, application=application, watching=watching)
     messages.success(
         request,
-        "You are watching this application: its changes appear in your notifications."
+        gettext("You are watching this application: its changes appear in your notifications.")
         if watching
-        else "You no longer watch this application.",
+        else gettext("You no longer watch this application."),
     )
     return redirect(application)
 
@@ -93,9 +98,9 @@ def rules(request):
     if request.method == "POST":
         if form.is_valid():
             manage.rule_save(user=request.user, **form.cleaned_data)
-            messages.success(request, "Rule created.")
+            messages.success(request, gettext("Rule created."))
             return redirect("applications:notification-rules")
-        messages.error(request, "The rule was not saved; see the errors below.")
+        messages.error(request, gettext("The rule was not saved; see the errors below."))
     return render(
         request,
         "notifications/rules.html",
@@ -111,15 +116,15 @@ def rule_edit(request, pk):
     rule = get_object_or_404(NotificationRule, pk=pk)
     if request.method == "POST" and request.POST.get("delete"):
         manage.rule_delete(user=request.user, rule=rule)
-        messages.success(request, "Rule deleted.")
+        messages.success(request, gettext("Rule deleted."))
         return redirect("applications:notification-rules")
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST":
         if form.is_valid():
             manage.rule_save(user=request.user, rule=rule, **form.cleaned_data)
-            messages.success(request, "Rule saved.")
+            messages.success(request, gettext("Rule saved."))
             return redirect("applications:notification-rules")
-        messages.error(request, "The rule was not saved; see the errors below.")
+        messages.error(request, gettext("The rule was not saved; see the errors below."))
     return render(
         request, "notifications/rule_edit.html", {"rule": rule, "form": form}, status=400 if form.errors else 200
     )
@@ -137,7 +142,7 @@ def channels(request):
         except ValidationError as exc:
             form.add_error("target", _errors(exc))
         else:
-            messages.success(request, f"Channel {channel.name!r} created.")
+            messages.success(request, gettext("Channel “%(name)s” created.") % {"name": channel.name})
             if not new_secret:
                 return redirect("applications:notification-channel", channel.pk)
             form = ChannelForm()
@@ -186,15 +191,15 @@ def channel_detail(request, pk):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
             return redirect("applications:notification-channel", channel.pk)
-        messages.success(request, "New secret generated; the previous one stays valid for 24 hours.")
+        messages.success(request, gettext("New secret generated; the previous one stays valid for 24 hours."))
         return _channel_page(request, channel, new_secret=secret)
     if action in ("enable", "disable"):
         manage.channel_set_enabled(user=request.user, channel=channel, enabled=action == "enable")
-        messages.success(request, f"Channel {'enabled' if action == 'enable' else 'disabled'}.")
+        messages.success(request, gettext("Channel enabled.") if action == "enable" else gettext("Channel disabled."))
         return redirect("applications:notification-channel", channel.pk)
     if action == "delete":
         channel.delete()
-        messages.success(request, "Channel deleted.")
+        messages.success(request, gettext("Channel deleted."))
         return redirect("applications:notification-channels")
     form = ChannelEditForm(request.POST)
     if form.is_valid():
@@ -203,7 +208,7 @@ def channel_detail(request, pk):
         except ValidationError as exc:
             form.add_error("target", _errors(exc))
         else:
-            messages.success(request, "Channel saved.")
+            messages.success(request, gettext("Channel saved."))
             return redirect("applications:notification-channel", channel.pk)
     return _channel_page(request, channel, form=form, status=400)
 
@@ -218,7 +223,9 @@ def redeliver(request, pk):
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, f"Message {delivery.message_id} queued for redelivery.")
+        messages.success(
+            request, gettext("Message %(message_id)s queued for redelivery.") % {"message_id": delivery.message_id}
+        )
     if delivery.channel_id:
         return redirect(reverse("applications:notification-channel", args=[delivery.channel_id]))
     return redirect("applications:notifications")

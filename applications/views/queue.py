@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ..exports.csv import csv_response
@@ -20,18 +22,18 @@ EXPORT_MAX_ROWS = 100_000
 
 # Table columns that sort when their header is clicked: (label, sort key or None).
 QUEUE_COLUMNS = (
-    ("Request number", "request_no"),
-    ("Company", "company"),
-    ("Business account", None),
-    ("Request type", None),
-    ("State", "state"),
-    ("Audit result", "audit_result"),
-    ("Reason", None),
-    ("Created", "created"),
-    ("Audited", "audited"),
-    ("In state for", "in_state"),
-    ("Internal status", "status"),
-    ("Assignee", None),
+    (_("Request number"), "request_no"),
+    (_("Company"), "company"),
+    (_("Business account"), None),
+    (_("Request type"), None),
+    (_("State"), "state"),
+    (_("Audit result"), "audit_result"),
+    (_("Reason"), None),
+    (_("Created"), "created"),
+    (_("Audited"), "audited"),
+    (_("In state for"), "in_state"),
+    (_("Internal status"), "status"),
+    (_("Assignee"), None),
 )
 
 
@@ -67,12 +69,15 @@ def queue(request):
         current = page.sort.lstrip("-") == key
         descending = page.sort.startswith("-")
         next_sort = key if current and descending else f"-{key}"
+        link_label = (
+            gettext("%(column)s, sort ascending") if next_sort == key else gettext("%(column)s, sort descending")
+        )
         columns.append(
             {
                 "label": label,
                 "url": "?" + _query(params, sort=next_sort),
                 "aria_sort": ("descending" if descending else "ascending") if current else None,
-                "next": "ascending" if next_sort == key else "descending",
+                "link_label": link_label % {"column": label},
             }
         )
     context = {

@@ -17,11 +17,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ...models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification
 from . import transports
 from .fanout import enqueue_on_commit
+from .language import recipient_language
 
 SWEEP_LIMIT = 1000
 # A pending row younger than this still has its own task in the queue: the sweeper leaves it alone.
@@ -87,7 +89,9 @@ def _claim(delivery_id: int, now) -> tuple[Outcome | None, Delivery | None, str]
     approximate by one or two, which is all it needs to be (it keeps a slow endpoint from taking
     every thread), and no claim ever waits on another.
     """
-    delivery = Delivery.objects.select_related("channel", "recipient").filter(pk=delivery_id).first()
+    delivery = (
+        Delivery.objects.select_related("channel", "recipient", "recipient__preferences").filter(pk=delivery_id).first()
+    )
     if delivery is None:
         return Outcome.MISSING, None, ""
     channel = delivery.channel
@@ -127,15 +131,20 @@ def _note_channel_failure(channel: Channel, now) -> None:
     channel.refresh_from_db(fields=["failing_since", "enabled"])
     limit = timedelta(seconds=settings.NOTIFY_DISABLE_AFTER_SECONDS)
     if channel.enabled and channel.failing_since and now - channel.failing_since >= limit:
-        reason = f"disabled after failing since {channel.failing_since:%Y-%m-%d %H:%M:%S %Z}"
+        since = f"{channel.failing_since:%Y-%m-%d %H:%M:%S %Z}"
+        reason = gettext("disabled after failing since %(since)s") % {"since": since}
         if Channel.objects.filter(pk=channel.pk, enabled=True).update(enabled=False, disabled_reason=reason):
             if channel.owner_id:
                 from django.urls import reverse
 
+                # The owner's inbox speaks the owner's language (stored as text, so chosen now).
+                with translation.override(recipient_language(channel.owner)):
+                    title = gettext("Channel “%(name)s” was disabled: it kept failing") % {"name": channel.name}
+                    body = gettext("disabled after failing since %(since)s") % {"since": since}
                 Notification.objects.create(
                     user_id=channel.owner_id,
-                    title=f"Channel {channel.name!r} was disabled: it kept failing"[:300],
-                    body=reason,
+                    title=title[:300],
+                    body=body,
                     url=reverse("applications:notification-channel", args=[channel.pk]),
                     created_at=now,
                 )

@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ... import codes
 from ...models import Delivery, Notification, NotificationPreference, NotificationRule, Watch
 from ...notifications.events import Change, change_payload
 from ...notifications.rules import RuleSpec, rule_matches
+from .language import recipient_language
 
 
 def application_path(application) -> str:
@@ -25,6 +26,12 @@ def application_path(application) -> str:
 
 def absolute_url(path: str) -> str:
     return f"{settings.NOTIFY_BASE_URL}{path}"
+
+
+def _summary_for(change: Change, user) -> str:
+    """The inbox line about ``change``, in ``user``'s language (stored as text, so chosen now)."""
+    with translation.override(recipient_language(user)):
+        return change.summary
 
 
 def change_from_event(event, application) -> Change:
@@ -82,7 +89,7 @@ def notification_fan_out(*, event, application) -> list[int]:
     change = change_from_event(event, application)
     payload = change_payload(change)
     path = application_path(application)
-    watches = list(Watch.objects.filter(application=application).select_related("user"))
+    watches = list(Watch.objects.filter(application=application).select_related("user", "user__preferences"))
     wants_email = set(
         NotificationPreference.objects.filter(user__in=[w.user_id for w in watches], email_watched=True).values_list(
             "user_id", flat=True
@@ -94,7 +101,7 @@ def notification_fan_out(*, event, application) -> list[int]:
                 user=w.user,
                 application=application,
                 event=event,
-                title=change.summary[:300],
+                title=_summary_for(change, w.user)[:300],
                 url=path,
                 created_at=event.seen_at,
             )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ...models import (
     Channel,
@@ -32,7 +33,7 @@ SECRET_KINDS = {ChannelKind.DINGTALK, ChannelKind.FEISHU}  # the robot's own sig
 
 def _require_manager(user):
     if not can_manage_notifications(user):
-        raise PermissionDenied("Only reviewers and admins manage notification rules and channels.")
+        raise PermissionDenied(gettext("Only reviewers and admins manage notification rules and channels."))
 
 
 def channel_validate_target(*, kind: str, target: str) -> str:
@@ -41,14 +42,14 @@ def channel_validate_target(*, kind: str, target: str) -> str:
     if kind == ChannelKind.EMAIL:
         addresses = email_recipients(target)
         if not addresses:
-            raise ValidationError("Enter at least one e-mail address.")
+            raise ValidationError(gettext("Enter at least one e-mail address."))
         for address in addresses:
             validate_email(address)
         return ", ".join(addresses)
     try:
         resolve_target(target, allow_private=settings.NOTIFY_ALLOW_PRIVATE_TARGETS)
     except UnsafeTarget as exc:
-        raise ValidationError(f"This URL is not allowed: {exc}.") from None
+        raise ValidationError(gettext("This URL is not allowed: %(reason)s.") % {"reason": exc}) from None
     return target
 
 
@@ -80,7 +81,7 @@ def channel_rotate_secret(*, user, channel: Channel) -> str:
     """New webhook secret; the old one keeps signing (a second signature) for 24 h. Returns the new one."""
     _require_manager(user)
     if channel.kind != ChannelKind.WEBHOOK:
-        raise ValidationError("Only webhook channels have a rotating secret.")
+        raise ValidationError(gettext("Only webhook channels have a rotating secret."))
     new = signing.new_secret()
     channel.previous_secret, channel.secret = channel.secret, new
     channel.previous_secret_expires_at = timezone.now() + ROTATION_GRACE
@@ -121,7 +122,7 @@ def delivery_redeliver(*, user, delivery: Delivery) -> None:
         if updated:
             enqueue_on_commit([delivery.pk])
     if not updated:
-        raise ValidationError("This delivery is being attempted right now.")
+        raise ValidationError(gettext("This delivery is being attempted right now."))
 
 
 def rule_save(*, user, rule: NotificationRule | None = None, **fields) -> NotificationRule:

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from ...models import ChannelKind
 from ...notifications import http, robots, signing
 from ...notifications.events import message_lines
 from ...notifications.ssrf import UnsafeTarget, resolve_target
+from .language import recipient_language
 
 ATTEMPT_HEADER = "X-Viber-Review-Attempt"  # unique per attempt; webhook-id is the same on every retry
 
@@ -66,7 +68,9 @@ def _http_request(channel, payload: dict, *, message_id: str, now: float) -> tup
 
 
 def send_http(channel, payload: dict, *, message_id: str, attempt_id: str) -> Result:
-    url, headers, body = _http_request(channel, payload, message_id=message_id, now=time.time())
+    # A chat room has no one reader: robots write in the site's language, whatever is active here.
+    with translation.override(recipient_language()):
+        url, headers, body = _http_request(channel, payload, message_id=message_id, now=time.time())
     try:
         # Checked again at send time: the name may resolve elsewhere than when the channel was saved.
         target = resolve_target(url, allow_private=settings.NOTIFY_ALLOW_PRIVATE_TARGETS)
@@ -82,11 +86,15 @@ def send_http(channel, payload: dict, *, message_id: str, attempt_id: str) -> Re
     return _classify(channel.kind, response)
 
 
-def email_message(payload: dict, recipients: list[str], *, message_id: str) -> EmailMultiAlternatives:
-    """Plain text and HTML parts; the HTML comes from an autoescaping template (upstream text is hostile)."""
-    title, lines, url = message_lines(payload)
+def email_message(
+    payload: dict, recipients: list[str], *, message_id: str, language: str | None = None
+) -> EmailMultiAlternatives:
+    """Plain text and HTML parts in ``language`` (default: the site's); the HTML comes from an
+    autoescaping template (upstream text is hostile)."""
+    with translation.override(language or recipient_language()):
+        title, lines, url = message_lines(payload)
+        html = render_to_string("notifications/email.html", {"title": title, "lines": lines, "url": url})
     text = "\n".join([title, "", *lines, "", url]) + "\n"
-    html = render_to_string("notifications/email.html", {"title": title, "lines": lines, "url": url})
     message = EmailMultiAlternatives(
         subject=f"[Viber Review] {title}", body=text, to=recipients, headers={"X-Viber-Review-Message-Id": message_id}
     )
@@ -94,13 +102,13 @@ def email_message(payload: dict, recipients: list[str], *, message_id: str) -> E
     return message
 
 
-def send_email(payload: dict, recipients: list[str], *, message_id: str) -> Result:
+def send_email(payload: dict, recipients: list[str], *, message_id: str, language: str | None = None) -> Result:
     if not recipients:
         return Result(ok=False, retryable=False, error="no recipient address")
     started = time.monotonic()
     try:
         with mailers.default as connection:
-            connection.send_messages([email_message(payload, recipients, message_id=message_id)])
+            connection.send_messages([email_message(payload, recipients, message_id=message_id, language=language)])
     except smtplib.SMTPRecipientsRefused as exc:
         return Result(
             ok=False, retryable=False, error=f"recipients refused: {len(exc.recipients)}", latency_ms=_ms(started)
@@ -122,8 +130,12 @@ def send(delivery, *, attempt_id: str) -> Result:
     """Deliver ``delivery`` once (network call: SMTP or HTTP)."""
     channel = delivery.channel
     if channel is None:
+        recipient = delivery.recipient
         return send_email(
-            delivery.payload, [delivery.recipient.email] if delivery.recipient else [], message_id=delivery.message_id
+            delivery.payload,
+            [recipient.email] if recipient else [],
+            message_id=delivery.message_id,
+            language=recipient_language(recipient),
         )
     if channel.kind == ChannelKind.EMAIL:
         return send_email(delivery.payload, email_recipients(channel.target), message_id=delivery.message_id)
