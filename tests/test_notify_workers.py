@@ -1,17 +1,15 @@
 """Notification delivery on real Celery worker processes (Redis broker, PostgreSQL), including a
 worker SIGKILLed in the middle of refreshes, fan-out and deliveries."""
 
-import os
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from applications.benchmarks.seeding import store_from_dataset
 from applications.benchmarks.webhook_receiver import Reply
-from applications.benchmarks.worker_processes import celery_worker, current_database_url
+from applications.benchmarks.worker_processes import celery_worker
 from applications.models import (
     ApplicationEvent,
     Channel,
@@ -32,19 +30,11 @@ QUEUES = "celery,notifications,notifications-slow"
 
 
 @pytest.fixture
-def worker_env(live_cams, redis_settings, notify_settings, require):
-    require(connection.vendor == "postgresql", "worker processes need PostgreSQL (the test DB is shared)")
-    require(bool(os.environ.get("REDIS_URL")), "worker processes need REDIS_URL as this process's broker")
+def worker_env(worker_env, notify_settings):
+    """The shared worker environment, with delivery allowed to loopback receivers and short timeouts."""
     return {
-        "DATABASE_URL": current_database_url(),
-        "REDIS_URL": redis_settings.REDIS_URL,
-        "CAMS_ENDPOINT": live_cams.endpoint,
-        "CAMS_PROTOCOL": "http",
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": live_cams.access_key_id,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": live_cams.access_key_secret,
-        "CAMS_RATE_LIMIT_WAIT_SECONDS": 30,
+        **worker_env,
         "CAMS_MAX_QPS": 50,
-        "DJANGO_LOG_LEVEL": "WARNING",
         "NOTIFY_ALLOW_PRIVATE_TARGETS": "true",
         "NOTIFY_CONNECT_TIMEOUT_SECONDS": 1,
         "NOTIFY_READ_TIMEOUT_SECONDS": 2,
