@@ -53,3 +53,6 @@ def test_the_application_page_reads_in_simplified_chinese(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(screenshot_dir / "detail-zh-hans-1366.png"), full_page=True)
     page.screenshot(path=str(screenshot_dir / "detail-zh-hans-1366-first-screen.png"))
+    page.set_viewport_size({"width": 800, "height": 900})  # the narrow layout holds in Chinese too
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(screenshot_dir / "detail-zh-hans-800.png"), full_page=True)
