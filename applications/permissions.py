@@ -8,6 +8,8 @@ choices and the admin's filters all ask the same question).
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from . import role_cache
+
 REVIEW_PERMISSION = "applications.review_application"
 # Forcing a fetch from CAMS spends the shared API quota and writes; a plain lookup needs no permission.
 REFRESH_PERMISSION = "applications.refresh_application"
@@ -46,5 +48,8 @@ def reviewers():
 
 
 def reviewer_choices() -> list[tuple[str, str]]:
-    """``(pk, display name)`` pairs for assignee pickers."""
-    return [(str(user.pk), user.get_full_name() or user.get_username()) for user in reviewers()]
+    """``(pk, display name)`` pairs for assignee pickers (cached until a user, group or grant changes)."""
+    return role_cache.cached(
+        "reviewer-choices",
+        lambda: [(str(user.pk), user.get_full_name() or user.get_username()) for user in reviewers()],
+    )

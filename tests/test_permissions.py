@@ -6,8 +6,10 @@ changelist's AssigneeFilter); the answers must agree, and match the expected rol
 """
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
 from applications.admin.filters import AssigneeFilter
@@ -87,3 +89,40 @@ def test_a_user_with_only_the_direct_permission_is_assigned_through_the_review_p
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.assignee == dora
+
+
+@pytest.mark.parametrize("change", ["leave the group", "group loses the permission", "deactivated"])
+def test_a_revoked_role_ends_at_the_next_request_though_roles_are_cached(make_user, change, redis_settings):
+    user = make_user("rhea", "reviewers")
+    client = Client()
+    client.force_login(user)
+    application = make_application()
+    page = reverse("applications:detail", args=[application.request_no])
+    assert 'id="assign-form"' in client.get(page).content.decode()  # the role is now cached
+    assert "rhea" in [name for _, name in AssignForm().fields["assignee"].choices]
+    group = Group.objects.get(name="reviewers")
+    if change == "leave the group":
+        user.groups.remove(group)
+    elif change == "group loses the permission":
+        group.permissions.remove(Permission.objects.get(codename="review_application"))
+    else:
+        user.is_active = False
+        user.save()
+    with transaction.atomic():  # the admin's edits run in a transaction: the commit counts too
+        pass
+    response = client.get(page)
+    assert 'id="assign-form"' not in response.content.decode()
+    assert "rhea" not in [name for _, name in AssignForm().fields["assignee"].choices]
+
+
+def test_a_granted_role_shows_at_the_next_request(make_user, redis_settings):
+    user = make_user("gus")
+    client = Client()
+    client.force_login(user)
+    application = make_application()
+    page = reverse("applications:detail", args=[application.request_no])
+    assert 'id="assign-form"' not in client.get(page).content.decode()
+    assert "gus" not in [name for _, name in AssignForm().fields["assignee"].choices]
+    user.user_permissions.add(Permission.objects.get(codename="review_application"))
+    assert 'id="assign-form"' in client.get(page).content.decode()
+    assert "gus" in [name for _, name in AssignForm().fields["assignee"].choices]

@@ -41,3 +41,27 @@ def test_a_session_read_from_the_cache_still_ends_at_logout(production_sessions,
     assert logged_in.get(url).status_code == 200
     logged_in.post(reverse("logout"))
     assert logged_in.get(url).status_code == 401
+
+
+def test_the_application_page_reads_the_user_and_the_application_and_nothing_else(production_sessions, reviewer_client):
+    application = make_application()
+    queries = _queries(reviewer_client, reverse("applications:detail", args=[application.request_no]))
+    # The user with the bell's unread count (a subquery), then the application. The CAMS fields,
+    # timeline, diffs, review log, permissions, assignee choices and watched ids come from the cache.
+    assert [_table(sql) for sql in queries] == ["auth_user", "applications_viberapplication"], queries
+    assert "applications_notification" in queries[0]
+
+
+def test_the_queue_page_reads_the_user_one_page_of_rows_and_the_unread_count(production_sessions, reviewer_client):
+    for number in range(60):
+        make_application(RequestNo=f"77{number:08d}")
+    queries = _queries(reviewer_client, reverse("applications:queue"))
+    tables = [_table(sql) for sql in queries]
+    # The user (with the bell's count), the page's ids, then its rows (assignees joined); the
+    # counts and choices come from the cache.
+    assert tables == ["auth_user", "applications_viberapplication", "applications_viberapplication"], queries
+
+
+def _table(sql: str) -> str:
+    """The table of the last FROM: the outer query's, as a subquery in the select list comes before it."""
+    return sql.rsplit(" FROM ", 1)[1].split()[0].strip('"')

@@ -92,8 +92,7 @@ def _country_choices():
 
 
 def _assignee_choices():
-    reviewers = cached("queue:choices:reviewers", reviewer_choices)
-    return ANY + [("me", _("Assigned to me")), ("none", _("Unassigned"))] + reviewers
+    return ANY + [("me", _("Assigned to me")), ("none", _("Unassigned"))] + reviewer_choices()
 
 
 class QueueFilterForm(forms.Form):

@@ -1,6 +1,8 @@
 """Reads for notifications: the bell's count, the inbox, watches, rules, channels and delivery logs."""
 
-from django.db.models import Count, Prefetch, Q
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from ..models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotificationRule, Watch
 
@@ -9,7 +11,26 @@ LOG_LIMIT = 50
 
 
 def notification_unread_count(*, user) -> int:
+    # The auth backend reads it with the user (one query per request instead of two).
+    annotated = getattr(user, UNREAD_ANNOTATION, None)
+    if annotated is not None:
+        return annotated
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+UNREAD_ANNOTATION = "unread_notification_count"
+
+
+def unread_count_subquery():
+    """The bell's number as a subquery over the outer user row (``annotate(**{UNREAD_ANNOTATION: ...})``)."""
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
 def notification_inbox(*, user, limit=INBOX_LIMIT):
@@ -17,7 +38,28 @@ def notification_inbox(*, user, limit=INBOX_LIMIT):
 
 
 def watch_exists(*, user, application) -> bool:
-    return Watch.objects.filter(user=user, application=application).exists()
+    return application.pk in watched_ids(user=user)
+
+
+def watched_ids_key(user_id) -> str:
+    return f"notifications:watched-ids:v1:{user_id}"
+
+
+def watched_ids(*, user) -> frozenset:
+    """The ids of the applications ``user`` watches, cached until the user watches or unwatches one.
+
+    Every application page asks; the answer changes only through ``watch_set``, which drops it.
+    (A watched application that is deleted leaves an id that matches nothing: harmless.)
+    """
+    key = watched_ids_key(user.pk)
+    ids = cache.get(key)
+    if ids is None:
+        ids = frozenset(Watch.objects.filter(user=user).values_list("application_id", flat=True))
+        cache.set(key, ids, WATCHED_IDS_SECONDS)
+    return ids
+
+
+WATCHED_IDS_SECONDS = 3600
 
 
 def watch_list(*, user):

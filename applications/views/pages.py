@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..permissions import can_refresh
-from ..selectors.applications import application_events, application_get, application_snapshots
+from ..selectors.applications import application_get
 from ..services.lookup import SOURCE_STALE, application_lookup
 from ..services.refresh import applications_refresh_enqueue
 from .errors import application_view
-from .presenters import detail_context, refresh_schedule, timeline
+from .fragments import application_content, application_history, application_review_log
+from .presenters import envelope, refresh_schedule
 from .review_presenters import review_context
 
 # After /lookup/ or a refresh has just called CAMS, the redirected GET shows that outcome
@@ -88,19 +89,18 @@ def detail(request, request_no, cust_space_id):
 
 def detail_page(request, application, *, source=None, stale_error=None, bound_forms=None, status=200):
     """The application page; ``bound_forms`` re-shows a review form with its errors (status 400)."""
-    snapshots = application_snapshots(application=application)
-    events = application_events(application=application)
     context = {
         "application": application,
         "source": source,
         "stale_error": stale_error if source == SOURCE_STALE else None,
         "cust_space_id": application.cust_space_id,
         "can_refresh": can_refresh(request.user),
-        "snapshots": snapshots,
-        "events": events,
-        "timeline": timeline(snapshots, events),  # snapshots and change events merged, newest first
         "schedule": refresh_schedule(application, timezone.now()),
-        **detail_context(application),
+        "envelope": envelope(application),
+        # Rendered once per stored content / fetch and kept in the cache (fragments.py).
+        "content": application_content(application),
+        "history": application_history(application),
+        "review_log": application_review_log(application),
         **review_context(request, application),
         **(bound_forms or {}),
     }

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import codes
 from ..cams.fields import AUDIT_RECORD, DATA_ATTRIBUTES, LOGO, STRUCTURED_ATTRIBUTES, TABLE_FIELDS, TIME_FIELDS
+from ..selectors.applications import application_events, application_snapshots
 from ..services.scheduling import refresh_interval_seconds
 from ..templatetags import review_extras
+from .review_presenters import snapshot_diffs
 
 DATA = "data"  # a top-level field of Data
 RECORD = "record"  # a field of Data.AuditRecord
@@ -179,7 +181,7 @@ def extra_fields(data: dict, record: dict) -> list[tuple[str, object]]:
 
 
 def detail_context(application) -> dict:
-    raw = application.raw_response if isinstance(application.raw_response, dict) else {}
+    raw = _raw(application)
     data = raw.get("Data") if isinstance(raw.get("Data"), dict) else {}
     record = application.audit_record if isinstance(application.audit_record, dict) else {}
     document = application.document if isinstance(application.document, dict) else {}
@@ -198,9 +200,27 @@ def detail_context(application) -> dict:
         "destinations_international": document.get("destinations_international") or [],
         "logos": [logo for logo in record.get(LOGO, []) if isinstance(logo, str)],
         "extra_fields": extra_fields(data, record),
-        "envelope": [(key, value) for key, value in raw.items() if key != "Data"],
+    }
+
+
+def _raw(application) -> dict:
+    return application.raw_response if isinstance(application.raw_response, dict) else {}
+
+
+def envelope(application) -> list[tuple[str, object]]:
+    """The response's fields around Data (RequestId, Code, Message...), as CAMS sent them."""
+    return [(key, value) for key, value in _raw(application).items() if key != "Data"]
+
+
+def history_context(application) -> dict:
+    """The timeline (snapshots and change events merged), the snapshot diffs and the raw JSON."""
+    snapshots = application_snapshots(application=application)
+    events = application_events(application=application)
+    return {
+        "timeline": timeline(snapshots, events),
+        "snapshot_diffs": snapshot_diffs(application),
         # Pretty-printed here, escaped by the template like every other upstream string.
-        "raw_json": json.dumps(raw, indent=2, ensure_ascii=False, sort_keys=False),
+        "raw_json": json.dumps(_raw(application), indent=2, ensure_ascii=False, sort_keys=False),
     }
 
 

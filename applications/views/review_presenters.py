@@ -1,4 +1,4 @@
-"""What the application page adds for the internal review: the review panel and snapshot diffs."""
+"""What the application page adds for the internal review (the review panel), and the snapshot diffs."""
 
 from dataclasses import dataclass
 
@@ -8,10 +8,9 @@ from ..diffing import ADDED, CHANGED, REMOVED, snapshot_changes, value_text
 from ..forms.review import AssignForm, NoteForm, StatusForm
 from ..models import ReviewStatus
 from ..permissions import can_review
-from ..selectors.review import review_log_list, snapshot_documents
+from ..selectors.review import snapshot_documents
 
 SNAPSHOT_DIFF_LIMIT = 20
-REVIEW_LOG_LIMIT = 100
 
 
 # The kind of a change in words; the kind itself stays as the row's CSS class.
@@ -75,6 +74,4 @@ def review_context(request, application) -> dict:
         if application.review_status in ReviewStatus.values
         else application.review_status,
         **forms,
-        "review_log": review_log_list(application=application, limit=REVIEW_LOG_LIMIT),
-        "snapshot_diffs": snapshot_diffs(application),
     }

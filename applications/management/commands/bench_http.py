@@ -18,9 +18,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from applications.benchmarks import http_load
 from applications.benchmarks.processes import simulator_process
@@ -31,6 +33,7 @@ from applications.models import ViberApplication
 from applications.sandbox.dataset import build_dataset
 
 BURST_SPREAD_TARGET_MS = 100
+REVIEWERS_GROUP = "reviewers"  # made by migration 0002
 
 
 class Command(BaseCommand):
@@ -44,8 +47,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=25)
         parser.add_argument("--burst", type=int, default=50, help="simultaneous first lookups of one number")
         parser.add_argument("--upstream-ms", type=int, default=300, help="simulator latency for the burst")
+        parser.add_argument(
+            "--server-only", action="store_true", help="only the in-process server times, without gunicorn or wrk"
+        )
 
-    def handle(self, *args, applications, seconds, connections, workers, threads, burst, upstream_ms, **options):
+    def handle(
+        self, *args, applications, seconds, connections, workers, threads, burst, upstream_ms, server_only, **options
+    ):
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
             raise CommandError("bench_http needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
         size = applications + 100
@@ -57,11 +65,16 @@ class Command(BaseCommand):
         store_from_dataset(dataset, stored)
         password = secrets.token_urlsafe(24)
         user, _ = get_user_model()._default_manager.get_or_create(username="bench-http")
-        user.is_staff = user.is_superuser = True
+        # A reviewer, as the ops team signs in: a superuser would skip every permission check.
+        user.is_staff, user.is_superuser = False, False
         user.set_password(password)
         user.save()
+        user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
         sample = stored[len(stored) // 2]
         server_times = self._server_times(user, sample)
+        if server_only:
+            self._report_server_times(server_times)
+            return
         with (
             simulator_process(size=size) as simulator,
             tempfile.TemporaryDirectory(prefix="bench-http-") as var_dir,
@@ -94,29 +107,43 @@ class Command(BaseCommand):
                 )
                 upstream_calls = simulator.stats()["calls"] - calls_before
         self._report(results, outcome, upstream_calls, connections=connections, seconds=seconds, burst=burst)
-        login_ms = server_times["login page"]
-        self.stdout.write(
-            "server time in this process (test client, median of 50): "
-            + ", ".join(f"{label} {ms:.2f} ms ({ms / login_ms:.2f}x)" for label, ms in server_times.items())
-        )
+        self._report_server_times(server_times)
         ok = upstream_calls == 1 and outcome.answers == burst and outcome.statuses == [200]
         if not ok:
             raise CommandError("the burst of first lookups did not share one upstream call")
 
     def _server_times(self, user, request_no) -> dict:
-        """Median server time of the JSON API against the login page, without HTTP or gunicorn."""
+        """Median server time and queries of each page, in this process: no HTTP, no gunicorn.
+
+        Label -> (median ms of 50, queries of one request, status). The login page is the baseline.
+        """
         client = Client()
         client.force_login(user)
         anonymous = Client()
+        times = {}
         with override_settings(CAMS_FRESH_SECONDS=86400, ALLOWED_HOSTS=["testserver"]):
-            times = {}
             for label, page_client, url in (
                 ("login page", anonymous, "/accounts/login/"),
                 ("JSON API", client, f"/api/applications/{request_no}/"),
+                ("detail page", client, f"/applications/{request_no}/"),
+                ("queue page", client, "/queue/"),
             ):
-                page_client.get(url)
-                times[label] = statistics.median(time_calls(lambda c=page_client, u=url: c.get(u), 50))
+                page_client.get(url)  # warm: templates compiled, fragments cached, connection open
+                with CaptureQueriesContext(connection) as captured:
+                    status = page_client.get(url).status_code
+                queries = len(captured)  # now: the next request resets connection.queries_log
+                median = statistics.median(time_calls(lambda c=page_client, u=url: c.get(u), 50))
+                times[label] = (median, queries, status)
         return times
+
+    def _report_server_times(self, times):
+        login_ms = times["login page"][0]
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        self.stdout.write(f"server time in this process (test client, median of 50; load average {load}):")
+        for label, (ms, queries, status) in times.items():
+            self.stdout.write(
+                f"  {label:<14} {ms:7.2f} ms  {ms / login_ms:5.2f}x login  {queries:>2} queries  HTTP {status}"
+            )
 
     def _report(self, results, outcome, upstream_calls, *, connections, seconds, burst):
         baseline = results[0].requests_per_second

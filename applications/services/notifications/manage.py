@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,6 +24,7 @@ from ...notifications import signing
 from ...notifications.events import test_payload
 from ...notifications.ssrf import UnsafeTarget, resolve_target
 from ...permissions import can_manage_notifications
+from ...selectors.notifications import watched_ids_key
 from .delivery import Outcome, delivery_deliver
 from .fanout import absolute_url, enqueue_on_commit
 from .transports import email_recipients
@@ -144,6 +146,10 @@ def watch_set(*, user, application, watching: bool) -> bool:
         Watch.objects.get_or_create(user=user, application=application)
     else:
         Watch.objects.filter(user=user, application=application).delete()
+    # The application page reads the user's watched ids from the cache: drop them, now and at commit.
+    key = watched_ids_key(user.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
     return watching
 
 
