@@ -5,7 +5,8 @@ the page's rendering cost, yet they change only with the stored copy, not per re
 rendered once per content hash (the fields), per fetch (the history) or per review change (the
 log), per language and time zone, and kept in the cache. The key also carries a digest of the
 templates and code that render them and of the code table, so a deploy or an edited code label
-renders afresh instead of serving old markup. Nothing cached here may depend on the request or the user (no CSRF token, no forms).
+renders afresh instead of serving old markup. Nothing cached here may depend on the request or
+the user (no CSRF token, no forms).
 """
 
 import hashlib
