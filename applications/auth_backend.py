@@ -3,7 +3,6 @@ the user's permissions read from the cache.
 
 ``middleware.UserPreferencesMiddleware`` reads the language and time zone on every request; with
 ``select_related`` that read is free (a user without preferences gets ``None`` cached, no query).
-The header's bell (unread notifications) is read in the same query, as a subquery.
 Every page asks ``has_perm`` (may this user review? refresh?), which would cost two permission
 queries per request for anyone but a superuser; ``role_cache`` keeps them until a grant changes.
 """
@@ -12,18 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from . import role_cache
-from .selectors.notifications import UNREAD_ANNOTATION, unread_count_subquery
 
 
 class PreferencesModelBackend(ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = (
-                user_model._default_manager.select_related("preferences")
-                .annotate(**{UNREAD_ANNOTATION: unread_count_subquery()})
-                .get(pk=user_id)
-            )
+            user = user_model._default_manager.select_related("preferences").get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -1,8 +1,7 @@
 """Reads for notifications: the bell's count, the inbox, watches, rules, channels and delivery logs."""
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 
 from ..models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotificationRule, Watch
 
@@ -11,26 +10,24 @@ LOG_LIMIT = 50
 
 
 def notification_unread_count(*, user) -> int:
-    # The auth backend reads it with the user (one query per request instead of two).
-    annotated = getattr(user, UNREAD_ANNOTATION, None)
-    if annotated is not None:
-        return annotated
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The bell's number, cached per user until a notification for them is written or read.
+
+    The services that write or mark notifications drop it (services/notifications/viewer_cache.py);
+    the expiry bounds what a path that bypasses them (a cascade delete) can leave behind.
+    """
+    key = unread_count_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
 
 
-UNREAD_ANNOTATION = "unread_notification_count"
+UNREAD_COUNT_SECONDS = 60
 
 
-def unread_count_subquery():
-    """The bell's number as a subquery over the outer user row (``annotate(**{UNREAD_ANNOTATION: ...})``)."""
-    unread = (
-        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+def unread_count_key(user_id) -> str:
+    return f"notifications:unread:v1:{user_id}"
 
 
 def notification_inbox(*, user, limit=INBOX_LIMIT):
@@ -48,7 +45,8 @@ def watched_ids_key(user_id) -> str:
 def watched_ids(*, user) -> frozenset:
     """The ids of the applications ``user`` watches, cached until the user watches or unwatches one.
 
-    Every application page asks; the answer changes only through ``watch_set``, which drops it.
+    Every application page asks; the answer changes only through ``watch_set``, which drops it
+    (services/notifications/viewer_cache.py).
     (A watched application that is deleted leaves an id that matches nothing: harmless.)
     """
     key = watched_ids_key(user.pk)

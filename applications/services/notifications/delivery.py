@@ -24,6 +24,7 @@ from ...models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notifi
 from . import transports
 from .fanout import enqueue_on_commit
 from .language import recipient_language
+from .viewer_cache import forget_unread_counts
 
 SWEEP_LIMIT = 1000
 # A pending row younger than this still has its own task in the queue: the sweeper leaves it alone.
@@ -148,6 +149,7 @@ def _note_channel_failure(channel: Channel, now) -> None:
                     url=reverse("applications:notification-channel", args=[channel.pk]),
                     created_at=now,
                 )
+                forget_unread_counts([channel.owner_id])
 
 
 def _record(delivery: Delivery, attempt_id: str, result: transports.Result, *, retry: bool) -> Outcome:

@@ -17,6 +17,7 @@ from ...models import Delivery, Notification, NotificationPreference, Notificati
 from ...notifications.events import Change, change_payload
 from ...notifications.rules import RuleSpec, rule_matches
 from .language import recipient_language
+from .viewer_cache import forget_unread_counts
 
 
 def application_path(application) -> str:
@@ -95,7 +96,7 @@ def notification_fan_out(*, event, application) -> list[int]:
             "user_id", flat=True
         )
     )
-    Notification.objects.bulk_create(
+    inbox = Notification.objects.bulk_create(
         [
             Notification(
                 user=w.user,
@@ -109,6 +110,7 @@ def notification_fan_out(*, event, application) -> list[int]:
             if w.user.is_active
         ]
     )
+    forget_unread_counts([notification.user_id for notification in inbox])
     deliveries = [
         Delivery(recipient=w.user, event=event, event_type=change.event_type, payload=payload)
         for w in watches

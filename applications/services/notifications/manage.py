@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -24,10 +23,10 @@ from ...notifications import signing
 from ...notifications.events import test_payload
 from ...notifications.ssrf import UnsafeTarget, resolve_target
 from ...permissions import can_manage_notifications
-from ...selectors.notifications import watched_ids_key
 from .delivery import Outcome, delivery_deliver
 from .fanout import absolute_url, enqueue_on_commit
 from .transports import email_recipients
+from .viewer_cache import forget_unread_counts, forget_watched_ids
 
 ROTATION_GRACE = timedelta(hours=24)
 SECRET_KINDS = {ChannelKind.DINGTALK, ChannelKind.FEISHU}  # the robot's own signing secret, if set
@@ -146,10 +145,7 @@ def watch_set(*, user, application, watching: bool) -> bool:
         Watch.objects.get_or_create(user=user, application=application)
     else:
         Watch.objects.filter(user=user, application=application).delete()
-    # The application page reads the user's watched ids from the cache: drop them, now and at commit.
-    key = watched_ids_key(user.pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget_watched_ids(user.pk)
     return watching
 
 
@@ -161,7 +157,9 @@ def notifications_mark_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    forget_unread_counts([user.pk])
+    return marked
 
 
 __all__ = ["Outcome"]
