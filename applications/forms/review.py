@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ReviewStatus
 from ..permissions import reviewer_choices
+from .widgets import FastSelect
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Internal status"), choices=ReviewStatus.choices)
+    status = forms.ChoiceField(label=_("Internal status"), choices=ReviewStatus.choices, widget=FastSelect)
     note = forms.CharField(
         label=_("Note (required when resolving a rejected application)"),
         required=False,
@@ -18,7 +19,7 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=FastSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

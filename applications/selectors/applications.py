@@ -5,8 +5,18 @@ from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 HISTORY_LIMIT = 50
 
 
+# The audit record is one of the row's largest columns; the page renders it only when its cached
+# fragments miss and the JSON API not at all (it sends the document and the raw response), so it
+# loads on first use.
+HEAVY_COLUMNS = ("audit_record",)
+
+
 def application_get(*, request_no: str, cust_space_id: str = "") -> ViberApplication | None:
-    return ViberApplication.objects.filter(request_no=request_no, cust_space_id=cust_space_id).first()
+    return (
+        ViberApplication.objects.filter(request_no=request_no, cust_space_id=cust_space_id)
+        .defer(*HEAVY_COLUMNS)
+        .first()
+    )
 
 
 def application_get_by_id(*, pk: int) -> ViberApplication | None:

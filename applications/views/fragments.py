@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from ..selectors.review import review_log_list
 from .presenters import detail_context, history_context
@@ -29,6 +29,7 @@ HISTORY_TEMPLATES = {
     "timeline": "applications/_timeline.html",
     "diffs": "applications/_snapshot_diffs.html",
     "raw": "applications/_raw_json.html",
+    "envelope": "applications/_envelope.html",
 }
 # Long: a key names its content, so an entry is never wrong, only unused once the content moves on.
 FRAGMENT_SECONDS = 7 * 24 * 3600
@@ -36,47 +37,50 @@ FRAGMENT_SECONDS = 7 * 24 * 3600
 _APP_DIR = Path(__file__).resolve().parent.parent
 
 
-def application_content(application) -> SafeString:
-    """The CAMS sections, destinations, logos, tables and unknown fields of the stored copy."""
+def application_fragments(application) -> dict:
+    """``content`` (the CAMS fields), ``history`` (timeline, diffs, envelope, raw JSON: a dict) and
+    ``review_log`` for the application page, read from the cache in one round trip.
+
+    The CAMS fields are keyed by content hash; the history by fetch, since snapshots and events
+    are written only by a fetch; the review log by ``review_updated_at``, which every review
+    action stamps. Only the missing ones are rendered (and their queries run).
+    """
     # An application stored before content hashes existed is keyed by its fetch instead.
-    identity = application.content_hash or f"{application.pk}@{_stamp(application.fetched_at)}"
-    return _cached(("content", identity), lambda: render_to_string(CONTENT_TEMPLATE, detail_context(application)))
-
-
-def application_history(application) -> dict[str, SafeString]:
-    """Timeline, snapshot diffs and raw JSON: snapshots and events are written only by a fetch."""
-    identity = f"{application.pk}@{_stamp(application.fetched_at)}@{application.content_hash}"
-
-    def render():
-        context = history_context(application)
-        return {name: render_to_string(template, context) for name, template in HISTORY_TEMPLATES.items()}
-
-    return _cached(("history", identity), render)
-
-
-def application_review_log(application) -> SafeString:
-    """The review log table: every review action stamps ``review_updated_at``, so that names it."""
-    identity = f"{application.pk}@{_stamp(application.review_updated_at)}"
-
-    def render():
-        entries = review_log_list(application=application, limit=REVIEW_LOG_LIMIT)
-        return render_to_string(REVIEW_LOG_TEMPLATE, {"review_log": entries})
-
-    return _cached(("review-log", identity), render)
-
-
-def _cached(parts, render):
+    fetched = f"{application.pk}@{_stamp(application.fetched_at)}"
+    parts = {
+        "content": (application.content_hash or fetched, lambda: _render_content(application)),
+        "history": (f"{fetched}@{application.content_hash}", lambda: _render_history(application)),
+        "review_log": (f"{application.pk}@{_stamp(application.review_updated_at)}", lambda: _render_log(application)),
+    }
     if settings.DEBUG:  # templates are edited while the development server runs: render every time
-        return _safe(render())
-    key = "fragment:" + _digest(
-        *parts, translation.get_language() or "", timezone.get_current_timezone_name(), _code_digest()
-    )
-    # The cache stores plain strings; they were escaped when rendered, so they are marked safe again.
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = render()
-        cache.set(key, _plain(rendered), FRAGMENT_SECONDS)
-    return _safe(rendered)
+        return {name: _safe(render()) for name, (_identity, render) in parts.items()}
+    context = (translation.get_language() or "", timezone.get_current_timezone_name(), _code_digest())
+    keys = {name: "fragment:" + _digest(name, identity, *context) for name, (identity, _render) in parts.items()}
+    found = cache.get_many(list(keys.values()))
+    fragments, missing = {}, {}
+    for name, key in keys.items():
+        rendered = found.get(key)
+        if rendered is None:
+            rendered = missing[key] = _plain(parts[name][1]())
+        # The cache holds plain strings, escaped when rendered: they are marked safe again here.
+        fragments[name] = _safe(rendered)
+    if missing:
+        cache.set_many(missing, FRAGMENT_SECONDS)
+    return fragments
+
+
+def _render_content(application) -> str:
+    return render_to_string(CONTENT_TEMPLATE, detail_context(application))
+
+
+def _render_history(application) -> dict:
+    context = history_context(application)
+    return {name: render_to_string(template, context) for name, template in HISTORY_TEMPLATES.items()}
+
+
+def _render_log(application) -> str:
+    entries = review_log_list(application=application, limit=REVIEW_LOG_LIMIT)
+    return render_to_string(REVIEW_LOG_TEMPLATE, {"review_log": entries})
 
 
 def _plain(rendered):

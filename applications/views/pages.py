@@ -21,8 +21,8 @@ from ..selectors.applications import application_get
 from ..services.lookup import SOURCE_STALE, application_lookup
 from ..services.refresh import applications_refresh_enqueue
 from .errors import application_view
-from .fragments import application_content, application_history, application_review_log
-from .presenters import envelope, refresh_schedule
+from .fragments import application_fragments
+from .presenters import refresh_schedule
 from .review_presenters import review_context
 
 # After /lookup/ or a refresh has just called CAMS, the redirected GET shows that outcome
@@ -96,11 +96,9 @@ def detail_page(request, application, *, source=None, stale_error=None, bound_fo
         "cust_space_id": application.cust_space_id,
         "can_refresh": can_refresh(request.user),
         "schedule": refresh_schedule(application, timezone.now()),
-        "envelope": envelope(application),
-        # Rendered once per stored content / fetch and kept in the cache (fragments.py).
-        "content": application_content(application),
-        "history": application_history(application),
-        "review_log": application_review_log(application),
+        # content, history, review_log: rendered once per stored content / fetch / review change
+        # and kept in the cache (fragments.py).
+        **application_fragments(application),
         **review_context(request, application),
         **(bound_forms or {}),
     }

@@ -207,20 +207,18 @@ def _raw(application) -> dict:
     return application.raw_response if isinstance(application.raw_response, dict) else {}
 
 
-def envelope(application) -> list[tuple[str, object]]:
-    """The response's fields around Data (RequestId, Code, Message...), as CAMS sent them."""
-    return [(key, value) for key, value in _raw(application).items() if key != "Data"]
-
-
 def history_context(application) -> dict:
-    """The timeline (snapshots and change events merged), the snapshot diffs and the raw JSON."""
+    """The timeline (snapshots and change events merged), the snapshot diffs, the response's
+    envelope (RequestId, Code, Message... around Data) and the raw JSON."""
     snapshots = application_snapshots(application=application)
     events = application_events(application=application)
+    raw = _raw(application)
     return {
+        "envelope": [(key, value) for key, value in raw.items() if key != "Data"],
         "timeline": timeline(snapshots, events),
         "snapshot_diffs": snapshot_diffs(application),
         # Pretty-printed here, escaped by the template like every other upstream string.
-        "raw_json": json.dumps(_raw(application), indent=2, ensure_ascii=False, sort_keys=False),
+        "raw_json": json.dumps(raw, indent=2, ensure_ascii=False, sort_keys=False),
     }
 
 
