@@ -18,7 +18,7 @@ from ..cams import errors
 from ..coordination import coordinator
 from ..models import ViberApplication
 from ..selectors.applications import application_get
-from .store import application_record_failure, application_store
+from .store import application_record_failure, application_store, application_store_if_unchanged
 from .upstream import cams_fetch_rate_limited
 
 SOURCE_CACHE = "cache"  # served from the database, fresh enough
@@ -164,7 +164,8 @@ def _fetch_and_store(request_no, cust_space_id, app):
             raise
         application_record_failure(application=app, error=error)
         return LookupResult(app, SOURCE_STALE, error)
-    app = application_store(fetched=fetched, request_no=request_no, cust_space_id=cust_space_id)
+    if app is None or not application_store_if_unchanged(fetched=fetched, application=app):
+        app = application_store(fetched=fetched, request_no=request_no, cust_space_id=cust_space_id)
     cache.delete(_error_cache_key(NOT_FOUND, request_no, cust_space_id))
     # Handed to the callers waiting on this lookup, which wake together when the lock is
     # released: one cache read each instead of fifty database reads at once.

@@ -19,7 +19,7 @@ from ..cams import errors
 from ..coordination import coordinator
 from ..models import ViberApplication
 from ..selectors.health import PLANNER_LAST_RUN_KEY
-from .store import application_record_failure, application_store
+from .store import application_record_failure, application_store, application_store_if_unchanged
 from .upstream import cams_fetch_rate_limited
 
 
@@ -80,6 +80,8 @@ def application_refresh(*, application_id: int, planned_at=None, max_wait: float
         except errors.CamsError as error:
             application_record_failure(application=app, error=error)
             return Outcome.THROTTLED if isinstance(error, errors.Throttled) else Outcome.FAILED
+        if application_store_if_unchanged(fetched=fetched, application=app):
+            return Outcome.UNCHANGED
         previous_hash = app.content_hash
         stored = application_store(fetched=fetched, request_no=app.request_no, cust_space_id=app.cust_space_id)
         return Outcome.CHANGED if stored.content_hash != previous_hash else Outcome.UNCHANGED

@@ -14,11 +14,19 @@ def _jittered(seconds: float) -> timedelta:
 
 def refresh_interval_seconds(application) -> int:
     """The nominal time between two refreshes of ``application`` (before jitter): settled or moving."""
-    return settings.CAMS_REFRESH_FINAL_SECONDS if application.is_final else settings.CAMS_REFRESH_MOVING_SECONDS
+    return interval_seconds(final=application.is_final)
+
+
+def interval_seconds(*, final: bool) -> int:
+    return settings.CAMS_REFRESH_FINAL_SECONDS if final else settings.CAMS_REFRESH_MOVING_SECONDS
 
 
 def next_refresh_after_success(application, now):
-    return now + _jittered(refresh_interval_seconds(application))
+    return next_refresh_at(final=application.is_final, now=now)
+
+
+def next_refresh_at(*, final: bool, now):
+    return now + _jittered(interval_seconds(final=final))
 
 
 def next_refresh_after_failure(now):

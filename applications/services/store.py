@@ -3,11 +3,11 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .. import state_time
+from .. import codes, state_time
 from ..cams.errors import CamsError
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .notifications.fanout import notification_fan_out
-from .scheduling import next_refresh_after_failure, next_refresh_after_success
+from .scheduling import next_refresh_after_failure, next_refresh_after_success, next_refresh_at
 
 TRACKED_FIELDS = ("state", "audit_result")
 
@@ -128,6 +128,32 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
         for event in events:
             notification_fan_out(event=event, application=app)
     return app
+
+
+def application_store_if_unchanged(*, fetched, application: ViberApplication, seen_at=None) -> bool:
+    """The background refresh's common case in one UPDATE: CAMS sent the content already stored.
+
+    Only the fetch's stamps change (when, its RequestId and raw answer, the next refresh): no row
+    read or lock, no snapshot, no event. The stored hash in the WHERE clause keeps it safe: when
+    another writer stored new content meanwhile (or this content is new), nothing is written and
+    False tells the caller to store in full with ``application_store``. On success the stamps are
+    set on ``application`` too. (DB write only.)
+    """
+    parsed = fetched.parsed
+    seen_at = seen_at or timezone.now()
+    final = codes.is_final(parsed.state, parsed.audit_result)  # the stored state: the content is the same
+    stamps = {
+        "fetched_at": seen_at,
+        "last_request_id": fetched.request_id,
+        "raw_response": fetched.body,
+        "next_refresh_at": next_refresh_at(final=final, now=seen_at),
+        "updated_at": seen_at,
+    }
+    if not ViberApplication.objects.filter(pk=application.pk, content_hash=parsed.content_hash).update(**stamps):
+        return False
+    for name, value in stamps.items():
+        setattr(application, name, value)
+    return True
 
 
 def application_record_failure(*, application: ViberApplication, error: CamsError, at=None) -> None:

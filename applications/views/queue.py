@@ -16,6 +16,7 @@ from ..exports.xlsx import xlsx_response
 from ..forms.queue import QueueFilterForm, sort_label
 from ..queue_cache import COUNTS_SECONDS
 from ..selectors.queue import DEFAULT_SORT, queue_filter, queue_metrics, queue_order, queue_page
+from .queue_rows import queue_rows_html
 
 METRIC_PERIODS = (7, 30, 90, 365)
 EXPORT_MAX_ROWS = 100_000
@@ -83,6 +84,7 @@ def queue(request):
     context = {
         "form": form,
         "page": page,
+        "rows_html": queue_rows_html(page.rows),
         "columns": columns,
         "params": params,
         "filtered": bool(filters),
