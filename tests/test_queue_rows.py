@@ -6,6 +6,7 @@ through both, compared as parsed HTML in English and Chinese and in another time
 
 import zoneinfo
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,26 +19,7 @@ from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE = Template(
-    """{% load i18n safety display %}"""
-    """          {% for app in page.rows %}
-            <tr>
-              <td class="nowrap"><a class="request-no" href="{{ app.get_absolute_url }}">{{ app.request_no }}</a>{% if app.cust_space_id %} <span class="muted small">{% blocktranslate with space=app.cust_space_id|mark_bidi %}space {{ space }}{% endblocktranslate %}</span>{% endif %}</td>
-              <td>{{ app.company_english_name|default:app.company_legal_name|default:"—"|mark_bidi }}</td>
-              <td>{{ app.business_account_name|default:"—"|mark_bidi }}</td>
-              <td>{% include "applications/_code.html" with info=app.request_type_info %}</td>
-              <td class="nowrap"><span class="badge badge-{{ app.state_info.tone }}">{{ app.state_info.label }}</span></td>
-              <td class="nowrap"><span class="badge badge-{{ app.audit_result_info.tone }}">{{ app.audit_result_info.label }}</span></td>
-              <td class="reason">{{ app.reason|truncatechars:80|default:"—"|mark_bidi }}</td>
-              <td class="nowrap">{% if app.gmt_create %}<time datetime="{{ app.gmt_create|date:'c' }}">{{ app.gmt_create|date:"Y-m-d H:i" }}</time>{% else %}—{% endif %}</td>
-              <td class="nowrap">{% if app.audit_time %}<time datetime="{{ app.audit_time|date:'c' }}">{{ app.audit_time|date:"Y-m-d H:i" }}</time>{% else %}—{% endif %}</td>
-              <td class="nowrap"><span class="in-state" title="{{ app|in_state_label }}">{{ app|in_state_for }}</span></td>
-              <td>{{ app.get_review_status_display }}</td>
-              <td>{% if app.assignee %}{{ app.assignee.get_full_name|default:app.assignee.username }}{% else %}<span class="muted">—</span>{% endif %}</td>
-            </tr>
-          {% endfor %}
-"""
-)
+REFERENCE = Template((Path(__file__).parent / "data" / "queue_rows_reference.html").read_text(encoding="utf-8"))
 
 HOSTILE = '<script>alert("x")</script>\u202eevil & co'
 
