@@ -32,8 +32,9 @@ def test_a_viewer_gets_403_and_nothing_is_fetched_or_queued(
 ):
     application = make_application()
     fetched_at = application.fetched_at
+    client = _client_for(make_user("victor", "viewers"))  # saving a user queues a role-cache reset
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = _client_for(make_user("victor", "viewers")).post(reverse(name, args=[EXAMPLE_NO]))
+        response = client.post(reverse(name, args=[EXAMPLE_NO]))
     assert response.status_code == 403
     assert callbacks == []
     application.refresh_from_db()
@@ -53,10 +54,9 @@ def test_a_reviewer_refreshes_now(make_user, live_cams):
 @pytest.mark.django_db
 def test_a_reviewer_queues_a_background_refresh(make_user, django_capture_on_commit_callbacks):
     make_application()
+    client = _client_for(make_user("rita", "reviewers"))  # saving a user queues a role-cache reset
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = _client_for(make_user("rita", "reviewers")).post(
-            reverse("applications:refresh-background", args=[EXAMPLE_NO])
-        )
+        response = client.post(reverse("applications:refresh-background", args=[EXAMPLE_NO]))
     assert response.status_code == 302 and len(callbacks) == 1
 
 
