@@ -19,9 +19,9 @@ DATETIME_FORMAT = "Y-m-d H:i T"
 
 
 def _fmt(value) -> str:
-    from django.utils.dateformat import format as date_format
-
-    return date_format(timezone.localtime(value), DATETIME_FORMAT)
+    """``value|date:DATETIME_FORMAT`` in the reader's time zone, without the template machinery."""
+    local = timezone.localtime(value)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
 
 
 @register.filter

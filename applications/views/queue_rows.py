@@ -13,6 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from .. import codes
+from ..models import ReviewStatus
 from ..templatetags.display import in_state_for, in_state_label
 from ..textsafety import mark_bidi
 
@@ -25,12 +27,23 @@ def queue_rows_html(rows) -> SafeString:
         "not_sent": conditional_escape(gettext("not sent")),
         "no_label": conditional_escape(gettext("(no label)")),
         "space": gettext("space %(space)s"),
+        # Labels looked up once per page, not per row: a page repeats a handful of codes.
+        "status": {value: str(label) for value, label in ReviewStatus.choices},
+        "codes": _CodeMemo(),
     }
     # Each piece below is escaped (_text, _bidi) or built from escaped pieces.
     return mark_safe("".join(_row(app, words) for app in rows))  # noqa: S308
 
 
+class _CodeMemo(dict):
+    def __missing__(self, key):
+        kind, code = key
+        self[key] = info = codes.describe(kind, code)
+        return info
+
+
 def _row(app, words) -> str:
+    memo = words["codes"]
     number = f'<a class="request-no" href="{_text(app.get_absolute_url())}">{_text(app.request_no)}</a>'
     if app.cust_space_id:
         space = words["space"] % {"space": _bidi(app.cust_space_id)}
@@ -40,15 +53,15 @@ def _row(app, words) -> str:
         f'<td class="nowrap">{number}</td>',
         f"<td>{_bidi(company)}</td>",
         f"<td>{_bidi(app.business_account_name or '—')}</td>",
-        f"<td>{_code(app.request_type_info, words)}</td>",
-        f'<td class="nowrap">{_badge(app.state_info)}</td>',
-        f'<td class="nowrap">{_badge(app.audit_result_info)}</td>',
+        f"<td>{_code(memo['RequestType', app.request_type], words)}</td>",
+        f'<td class="nowrap">{_badge(memo["State", app.state])}</td>',
+        f'<td class="nowrap">{_badge(memo["AuditResult", app.audit_result])}</td>',
         f'<td class="reason">{_bidi(Truncator(app.reason).chars(REASON_CHARS) if app.reason else "—")}</td>',
         f'<td class="nowrap">{_time(app.gmt_create)}</td>',
         f'<td class="nowrap">{_time(app.audit_time)}</td>',
         f'<td class="nowrap"><span class="in-state" title="{_text(in_state_label(app))}">'
         f"{_text(in_state_for(app))}</span></td>",
-        f"<td>{_text(app.get_review_status_display())}</td>",
+        f"<td>{_text(words['status'].get(app.review_status, app.review_status))}</td>",
         f"<td>{_assignee(app.assignee)}</td>",
     )
     return "<tr>" + "".join(cells) + "</tr>"
