@@ -32,6 +32,7 @@ from django.db import connection, connections
 from django.db.models import NOT_PROVIDED
 
 from ..cams.client import interpret_response
+from ..cams.destinations import destination_isos
 from ..cams.parsing import country_name
 from ..models import ReviewStatus, ViberApplication
 from ..sandbox import dataset
@@ -313,6 +314,7 @@ def generate_row(rng: random.Random, index: int, *, until: datetime | None = Non
         "gmt_modified": modified,
         "audit_record": audit_record,
         "document": document,
+        "destination_isos": destination_isos(document),
         "content_hash": f"{index:064x}",
         "fetched_at": modified,
         "last_request_id": "SEED",

@@ -12,6 +12,7 @@ Pure: no database, no network.
 import phonenumbers
 import pycountry
 
+from .fields import DESTINATION_FIELDS
 from .parsing import country_name
 
 # Codes people write that ISO 3166 does not have, for countries it does.
@@ -86,3 +87,14 @@ def dial_code_check(entry) -> dict:
         "iso_dial_code": str(iso_code) if iso_code else "",
         "mismatch": mismatch,
     }
+
+
+def destination_isos(document: dict) -> list[str]:
+    """The distinct ISO codes among a normalised document's destinations, sorted (for the filter column)."""
+    codes = set()
+    for attribute in DESTINATION_FIELDS.values():
+        for item in document.get(attribute) or ():
+            iso = item.get("iso") if isinstance(item, dict) else None
+            if isinstance(iso, str) and iso:
+                codes.add(iso.upper())
+    return sorted(codes)

@@ -52,6 +52,10 @@ class ViberApplication(models.Model):
     document = models.JSONField(default=dict, blank=True, help_text="Normalised view of Data")
     raw_response = models.JSONField(default=dict, blank=True, help_text="Response body as received")
     content_hash = models.CharField(max_length=64, blank=True, default="")
+    # The ISO codes of every destination (local and international), derived from ``document``:
+    # the country filter's condition. A small column of its own, so PostgreSQL's GIN recheck
+    # reads it instead of de-TOASTing the large document of every candidate row.
+    destination_isos = models.JSONField(default=list, blank=True)
 
     fetched_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_request_id = models.CharField(max_length=128, blank=True, default="")

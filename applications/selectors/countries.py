@@ -5,23 +5,17 @@ admin search both use (no writes, no network).
 from django.db import connection
 from django.db.models import Q
 
-from ..cams.fields import DESTINATION_FIELDS
-
 
 def destination_country_q(iso: str, *, vendor: str | None = None) -> Q:
     """Applications with the ISO alpha-2 code ``iso`` among their local or international destinations.
 
-    Matches the parsed ``iso`` of each destination in the stored document, so ``355|AL`` and a bare
-    ``AL`` both count. On PostgreSQL a jsonb containment, served by the GIN (jsonb_path_ops)
-    indexes of migration 0003; SQLite has no JSON containment, so there the quoted code is looked
-    for inside the list's JSON text.
+    Matches ``destination_isos``, the parsed ``iso`` of each destination (so ``355|AL`` and a bare
+    ``AL`` both count). On PostgreSQL a jsonb containment served by the GIN (jsonb_path_ops) index
+    of migration 0010; SQLite has no JSON containment, so there the quoted code is looked for in
+    the list's JSON text.
     """
     iso = iso.upper()
     vendor = vendor or connection.vendor
-    condition = Q()
-    for attribute in DESTINATION_FIELDS.values():
-        if vendor == "postgresql":
-            condition |= Q(**{f"document__{attribute}__contains": [{"iso": iso}]})
-        else:
-            condition |= Q(**{f"document__{attribute}__icontains": f'"{iso}"'})
-    return condition
+    if vendor == "postgresql":
+        return Q(destination_isos__contains=[iso])
+    return Q(destination_isos__icontains=f'"{iso}"')

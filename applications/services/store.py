@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import codes, state_time
+from ..cams.destinations import destination_isos
 from ..cams.errors import CamsError
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
 from .notifications.fanout import notification_fan_out
@@ -47,6 +48,7 @@ def _columns(parsed):
     columns = {name: getattr(parsed, name) for name in _AS_SENT_COLUMNS}
     columns.update({name: fit_to_column(ViberApplication, name, getattr(parsed, name)) for name in _FREE_TEXT_COLUMNS})
     columns["document"] = parsed.document()
+    columns["destination_isos"] = destination_isos(columns["document"])
     columns["content_hash"] = parsed.content_hash
     return columns
 
