@@ -140,12 +140,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
-    # PostgreSQL: parameters bound by the server, and psycopg prepares a statement once it has run
-    # a few times on a connection, so PostgreSQL plans it once. Planning a read of the application
-    # table (dozens of indexes for the admin's searches) costs more than executing it. Turn it off
-    # behind a transaction-pooling PgBouncer older than 1.21, which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
