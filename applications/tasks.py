@@ -65,11 +65,14 @@ def application_refresh_batch(application_ids: list[int], planned_at: str | None
     # Hand what is left to a new task well before the time limit (each refresh may wait for a
     # rate-limit slot); a redelivered batch skips what it already did (planned_at).
     budget = time.monotonic() + settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
+    rows = refresh.refresh_rows(application_ids=application_ids)  # one read for the batch
     for index, application_id in enumerate(application_ids):
         if time.monotonic() > budget:
             application_refresh_batch.delay(application_ids[index:], planned_at=planned_at)
             return
-        outcome = refresh.application_refresh(application_id=application_id, planned_at=planned)
+        outcome = refresh.application_refresh(
+            application_id=application_id, planned_at=planned, row=rows.get(application_id)
+        )
         if (countdown := _retry_countdown(outcome, 0)) is not None:
             application_refresh.apply_async(
                 args=[application_id, 1], kwargs={"planned_at": planned_at}, countdown=countdown

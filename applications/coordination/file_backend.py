@@ -71,7 +71,14 @@ class FileCoordinator:
     def unlock(self, name: str) -> None:
         self._path("claim", name).unlink(missing_ok=True)
 
-    def reserve(self, name: str, *, qps: float, max_wait: float) -> float | None:
+    def reserve(self, name: str, *, qps: float, max_wait: float, count: str | None = None) -> float | None:
+        """As the Redis backend's: seconds to wait, or None; a granted slot increments ``count``."""
+        wait = self._reserve(name, qps=qps, max_wait=max_wait)
+        if wait is not None and count:
+            self.incr(count)
+        return wait
+
+    def _reserve(self, name: str, *, qps: float, max_wait: float) -> float | None:
         path = self._path("rate", name)
         with FileLock(str(path) + ".lock", timeout=max(max_wait, 1) + 5):
             now = time.time()

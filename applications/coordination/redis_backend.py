@@ -25,6 +25,7 @@ return 0
 # Reserve the next free slot on a schedule spaced 1/qps apart (a virtual-scheduling GCRA
 # without burst). Times come from the Redis server's clock so every process agrees. Returns
 # how many microseconds the caller must wait before its call, or -1 if that exceeds max_wait.
+# A granted slot also counts in KEYS[2] (when given): the call counter costs no round trip.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -35,6 +36,7 @@ if next_free < now then next_free = now end
 local wait = next_free - now
 if wait > max_wait then return -1 end
 redis.call('SET', KEYS[1], next_free + interval, 'PX', math.ceil((wait + interval) / 1000) + 1000)
+if KEYS[2] then redis.call('INCR', KEYS[2]) end
 return wait
 """
 
@@ -111,11 +113,13 @@ class RedisCoordinator:
     def unlock(self, name: str) -> None:
         self.client.delete(f"{KEY_PREFIX}claim:{name}")
 
-    def reserve(self, name: str, *, qps: float, max_wait: float) -> float | None:
-        """Seconds to sleep before the caller may make its call, or None if the queue is too long."""
-        wait_us = self._reserve(
-            keys=[f"{KEY_PREFIX}rate:{name}"], args=[int(1_000_000 / qps), int(max_wait * 1_000_000)]
-        )
+    def reserve(self, name: str, *, qps: float, max_wait: float, count: str | None = None) -> float | None:
+        """Seconds to sleep before the caller may make its call, or None if the queue is too long.
+
+        ``count`` names a counter (``incr``) that a granted slot increments in the same step.
+        """
+        keys = [f"{KEY_PREFIX}rate:{name}"] + ([f"{KEY_PREFIX}counter:{count}"] if count else [])
+        wait_us = self._reserve(keys=keys, args=[int(1_000_000 / qps), int(max_wait * 1_000_000)])
         return None if int(wait_us) < 0 else int(wait_us) / 1_000_000
 
     def incr(self, name: str, amount: int = 1) -> int:

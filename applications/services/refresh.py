@@ -53,13 +53,23 @@ def refresh_plan_due(*, now=None, batch=None) -> list[int]:
 
 
 _REFRESH_FIELDS = ("id", "request_no", "cust_space_id", "fetched_at", "content_hash")
+_NOT_READ = object()
 
 
-def application_refresh(*, application_id: int, planned_at=None, max_wait: float | None = None) -> Outcome:
+def refresh_rows(*, application_ids) -> dict:
+    """What ``application_refresh`` needs of each record, for a batch in one query (id -> row)."""
+    # Only what the decision needs: the stored document and raw answer are large and unused here.
+    return ViberApplication.objects.only(*_REFRESH_FIELDS).in_bulk(list(application_ids))
+
+
+def application_refresh(
+    *, application_id: int, planned_at=None, max_wait: float | None = None, row=_NOT_READ
+) -> Outcome:
     """Fetch one stored application from CAMS and store what changed (network + DB write).
 
     ``planned_at`` makes a redelivered or retried task idempotent: a record fetched since then
-    (by a lookup, or by the first delivery) is not fetched again.
+    (by a lookup, or by the first delivery) is not fetched again. ``row`` is the record as
+    ``refresh_rows`` read it for a batch (None: it is gone); otherwise it is read here.
     """
     backend = coordinator()
     claim = f"refresh:{application_id}"
@@ -67,8 +77,7 @@ def application_refresh(*, application_id: int, planned_at=None, max_wait: float
     if not backend.try_lock(claim, ttl=settings.CELERY_TASK_TIME_LIMIT):
         return Outcome.BUSY
     try:
-        # Only what the decision needs: the stored document and raw answer are large and unused here.
-        app = next(iter(ViberApplication.objects.filter(pk=application_id).only(*_REFRESH_FIELDS)), None)
+        app = refresh_rows(application_ids=[application_id]).get(application_id) if row is _NOT_READ else row
         if app is None:
             return Outcome.MISSING
         if planned_at is not None and app.fetched_at and app.fetched_at >= planned_at:

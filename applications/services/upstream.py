@@ -18,13 +18,13 @@ def cams_fetch_rate_limited(*, request_no: str, cust_space_id: str = "", max_wai
     """
     backend = coordinator()
     wait_limit = settings.CAMS_RATE_LIMIT_WAIT_SECONDS if max_wait is None else max_wait
-    delay = backend.reserve(RATE_LIMIT_NAME, qps=settings.CAMS_MAX_QPS, max_wait=wait_limit)
+    # A granted slot counts as a call in the same step (one round trip instead of two).
+    delay = backend.reserve(RATE_LIMIT_NAME, qps=settings.CAMS_MAX_QPS, max_wait=wait_limit, count="calls")
     if delay is None:
         backend.incr("local_throttled")
         raise errors.Throttled("Too many CAMS calls queued locally; try again shortly", code="LocalRateLimit")
     if delay > 0:
         time.sleep(delay)
-    backend.incr("calls")
     try:
         return client.fetch_application(request_no=request_no, cust_space_id=cust_space_id)
     except errors.Throttled:
