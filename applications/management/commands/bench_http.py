@@ -121,7 +121,8 @@ class Command(BaseCommand):
         client.force_login(user)
         anonymous = Client()
         times = {}
-        with override_settings(CAMS_FRESH_SECONDS=86400, ALLOWED_HOSTS=["testserver"]):
+        # As deployed: DEBUG off (the page's fragments are cached only then), whatever this shell has.
+        with override_settings(CAMS_FRESH_SECONDS=86400, ALLOWED_HOSTS=["testserver"], DEBUG=False):
             for label, page_client, url in (
                 ("login page", anonymous, "/accounts/login/"),
                 ("JSON API", client, f"/api/applications/{request_no}/"),
