@@ -1,10 +1,10 @@
-"""Django's model backend, with the user's preferences read in the same query as the user and
-the user's permissions read from the cache.
+"""Django's model backend, reading the signed-in user and their permissions from ``role_cache``.
 
-``middleware.UserPreferencesMiddleware`` reads the language and time zone on every request; with
-``select_related`` that read is free (a user without preferences gets ``None`` cached, no query).
-Every page asks ``has_perm`` (may this user review? refresh?), which would cost two permission
-queries per request for anyone but a superuser; ``role_cache`` keeps them until a grant changes.
+Every request reads the user (and ``middleware.UserPreferencesMiddleware`` their language and
+time zone: ``select_related``, so a user without preferences gets ``None`` cached, no query), and
+every page asks ``has_perm`` (may this user review? refresh?), which costs two permission queries
+for anyone but a superuser. All three come from the cache in one round trip and stay there until
+a user, group, grant or preference changes (role_cache.py); only a miss reads the database.
 """
 
 from django.contrib.auth import get_user_model
@@ -12,14 +12,33 @@ from django.contrib.auth.backends import ModelBackend
 
 from . import role_cache
 
+_SOURCES = ("user", "group")  # ModelBackend's two kinds of permissions
+
+
+def _permissions_name(source: str, user_id) -> str:
+    return f"permissions:{source}:{user_id}"
+
+
+def _read_user(user_id):
+    user_model = get_user_model()
+    return user_model._default_manager.select_related("preferences").filter(pk=user_id).first()
+
 
 class PreferencesModelBackend(ModelBackend):
     def get_user(self, user_id):
-        user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related("preferences").get(pk=user_id)
-        except user_model.DoesNotExist:
+        user_name = f"user:{user_id}"
+        permission_names = {source: _permissions_name(source, user_id) for source in _SOURCES}
+        generation, found = role_cache.read(user_name, *permission_names.values())
+        if user_name in found:
+            user = found[user_name]
+        else:
+            user = _read_user(user_id)
+            role_cache.write(generation, user_name, user)
+        if user is None:
             return None
+        for source, name in permission_names.items():  # what _get_permissions would read from the cache
+            if name in found:
+                setattr(user, f"_{source}_perm_cache", found[name])
         return user if self.user_can_authenticate(user) else None
 
     def _get_permissions(self, user_obj, obj, from_name):
@@ -27,7 +46,7 @@ class PreferencesModelBackend(ModelBackend):
         if obj is not None or not user_obj.is_active or user_obj.is_anonymous or hasattr(user_obj, attribute):
             return super()._get_permissions(user_obj, obj, from_name)
         permissions = role_cache.cached(
-            f"permissions:{from_name}:{user_obj.pk}",
+            _permissions_name(from_name, user_obj.pk),
             lambda: super(PreferencesModelBackend, self)._get_permissions(user_obj, obj, from_name),
         )
         setattr(user_obj, attribute, permissions)

@@ -1,9 +1,10 @@
-"""Who holds which role, cached until an admin changes a user, a group or a grant.
+"""Who is signed in and who holds which role, cached until a user, a group or a grant changes.
 
-Every page asks whether the signed-in user may review or refresh, and the application and queue
-pages list the reviewers; both change only when someone edits users, groups or permissions. So the
-answers are cached, each stamped with a *generation* that any such edit replaces. A reader fetches
-its entry and the current generation in one round trip and recomputes when they differ.
+Every request reads the signed-in user (with their preferences) and asks whether they may review
+or refresh; the application and queue pages list the reviewers. All of it changes only when
+someone edits users, groups, permissions or preferences. So the answers are cached, each stamped
+with a *generation* that any such edit replaces. A reader fetches its entries and the current
+generation in one round trip and recomputes what is missing or of another generation.
 
 The generation is replaced when the signal fires and again when the transaction commits: a reader
 between the two recomputes from the old rows, but stamps its entry with the first new generation,
@@ -25,15 +26,26 @@ ENTRY_SECONDS = 600
 
 def cached(name: str, compute):
     """``compute()``, cached under ``name`` for the current generation of roles."""
-    key = f"roles:{name}"
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _start_generation()
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1]
+    generation, found = read(name)
+    if name in found:
+        return found[name]
     value = compute()
-    cache.set(key, (generation, value), ENTRY_SECONDS)
+    write(generation, name, value)
     return value
+
+
+def read(*names: str) -> tuple[str, dict]:
+    """The current generation and, of ``names``, the entries stamped with it (one round trip)."""
+    keys = {name: f"roles:{name}" for name in names}
+    found = cache.get_many([GENERATION_KEY, *keys.values()])
+    generation = found.get(GENERATION_KEY) or _start_generation()
+    entries = {name: found.get(key) for name, key in keys.items()}
+    return generation, {name: entry[1] for name, entry in entries.items() if entry and entry[0] == generation}
+
+
+def write(generation: str, name: str, value) -> None:
+    """Cache ``value`` for ``generation`` (the one ``read`` returned before computing it)."""
+    cache.set(f"roles:{name}", (generation, value), ENTRY_SECONDS)
 
 
 def _start_generation() -> str:
@@ -54,8 +66,10 @@ def _new_generation() -> None:
 
 def connect_role_signals() -> None:
     """Called once from the app config."""
+    from .models import UserPreferences
+
     User = get_user_model()
-    for model in (User, Group, Permission):
+    for model in (User, Group, Permission, UserPreferences):
         post_save.connect(roles_changed, sender=model, dispatch_uid=f"roles-save-{model.__name__}")
         post_delete.connect(roles_changed, sender=model, dispatch_uid=f"roles-delete-{model.__name__}")
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):

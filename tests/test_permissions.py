@@ -15,6 +15,7 @@ from django.urls import reverse
 from applications.admin.filters import AssigneeFilter
 from applications.forms.queue import QueueFilterForm
 from applications.forms.review import AssignForm
+from applications.models import UserPreferences
 from applications.permissions import can_review
 from applications.services.review import review_assign
 from tests.factories import make_application
@@ -126,3 +127,25 @@ def test_a_granted_role_shows_at_the_next_request(make_user, redis_settings):
     user.user_permissions.add(Permission.objects.get(codename="review_application"))
     assert 'id="assign-form"' in client.get(page).content.decode()
     assert "gus" in [name for _, name in AssignForm().fields["assignee"].choices]
+
+
+def test_a_cached_user_signs_out_everywhere_when_the_password_changes(make_user, redis_settings):
+    user = make_user("pat")
+    client = Client()
+    client.force_login(user)
+    page = reverse("applications:home")
+    assert client.get(page).status_code == 200  # the user is now cached
+    user.set_password("a new and long passphrase")
+    user.save()
+    response = client.get(page)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_saved_language_is_used_at_once_though_the_user_is_cached(make_user, redis_settings):
+    user = make_user("lin")
+    client = Client()
+    client.force_login(user)
+    page = reverse("applications:home")
+    assert client.get(page)["Content-Language"] == "en"
+    UserPreferences.objects.update_or_create(user=user, defaults={"language": "zh-hans"})
+    assert client.get(page)["Content-Language"] == "zh-hans"

@@ -27,10 +27,11 @@ def _queries(client, url):
     return [query["sql"] for query in captured.captured_queries]
 
 
-def test_the_json_api_reads_the_user_and_the_application_and_nothing_else(production_sessions, logged_in):
+def test_the_json_api_reads_the_application_and_nothing_else(production_sessions, logged_in):
     application = make_application()
     queries = _queries(logged_in, reverse("applications:api-detail", args=[application.request_no]))
-    assert len(queries) == 2, queries
+    # The session, the signed-in user and their permissions come from the cache.
+    assert len(queries) == 1, queries
     assert not any("django_session" in sql for sql in queries)
     assert any("applications_viberapplication" in sql for sql in queries)
 
@@ -43,22 +44,22 @@ def test_a_session_read_from_the_cache_still_ends_at_logout(production_sessions,
     assert logged_in.get(url).status_code == 401
 
 
-def test_the_application_page_reads_the_user_and_the_application_and_nothing_else(production_sessions, reviewer_client):
+def test_the_application_page_reads_the_application_and_nothing_else(production_sessions, reviewer_client):
     application = make_application()
     queries = _queries(reviewer_client, reverse("applications:detail", args=[application.request_no]))
-    # The user, then the application. The CAMS fields, timeline, diffs, review log, permissions,
-    # assignee choices, watched ids and the bell's unread count come from the cache.
-    assert [_table(sql) for sql in queries] == ["auth_user", "applications_viberapplication"], queries
+    # The user, their permissions, the CAMS fields, timeline, diffs, review log, assignee choices,
+    # watched ids and the bell's unread count come from the cache.
+    assert [_table(sql) for sql in queries] == ["applications_viberapplication"], queries
 
 
-def test_the_queue_page_reads_the_user_one_page_of_rows_and_the_unread_count(production_sessions, reviewer_client):
+def test_the_queue_page_reads_one_page_of_rows_and_nothing_else(production_sessions, reviewer_client):
     for number in range(60):
         make_application(RequestNo=f"77{number:08d}")
     queries = _queries(reviewer_client, reverse("applications:queue"))
     tables = [_table(sql) for sql in queries]
-    # The user, the page's ids, then its rows (assignees joined); the counts, choices and the
+    # The page's ids, then its rows (assignees joined); the user, the counts, the choices and the
     # bell's unread count come from the cache.
-    assert tables == ["auth_user", "applications_viberapplication", "applications_viberapplication"], queries
+    assert tables == ["applications_viberapplication", "applications_viberapplication"], queries
 
 
 def _table(sql: str) -> str:
