@@ -1,6 +1,8 @@
 """Writes of fetched applications: atomic upsert, snapshot on content change, change events."""
 
-from django.db import transaction
+from functools import cache
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .. import codes, state_time
@@ -151,11 +153,35 @@ def application_store_if_unchanged(*, fetched, application: ViberApplication, se
         "next_refresh_at": next_refresh_at(final=final, now=seen_at),
         "updated_at": seen_at,
     }
-    if not ViberApplication.objects.filter(pk=application.pk, content_hash=parsed.content_hash).update(**stamps):
+    if not _update_if_hash(application.pk, parsed.content_hash, stamps):
         return False
     for name, value in stamps.items():
         setattr(application, name, value)
     return True
+
+
+@cache
+def _update_if_hash_sql(vendor: str, names: tuple) -> str:
+    opts = ViberApplication._meta
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(opts.get_field(name).column)} = %s" for name in names)
+    return (
+        f"UPDATE {quote(opts.db_table)} SET {assignments} "
+        f"WHERE {quote(opts.pk.column)} = %s AND {quote(opts.get_field('content_hash').column)} = %s"
+    )
+
+
+def _update_if_hash(pk, content_hash: str, values: dict) -> bool:
+    """``filter(pk=pk, content_hash=content_hash).update(**values)`` with the SQL built once per process.
+
+    The refresh runs this for nearly every record; the ORM compiling the same UPDATE each time was
+    a tenth of a worker's CPU per refresh. Values still go through each field's own conversion.
+    """
+    opts = ViberApplication._meta
+    params = [opts.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(_update_if_hash_sql(connection.vendor, tuple(values)), [*params, pk, content_hash])
+        return cursor.rowcount == 1
 
 
 def application_record_failure(*, application: ViberApplication, error: CamsError, at=None) -> None:
