@@ -11,6 +11,7 @@ between the two recomputes from the old rows, but stamps its entry with the firs
 which the commit replaces, so a stale answer never outlives the transaction that changed it.
 """
 
+import logging
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "roles:generation"
 # A backstop: entries also expire by themselves, should a change bypass the ORM (raw SQL, a restore).
@@ -61,7 +64,11 @@ def roles_changed(update_fields=None, **kwargs) -> None:
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the cache is down: the save itself must still go through
+        # Entries written before the outage stay readable for at most ENTRY_SECONDS.
+        logger.warning("could not reset the role cache; cached roles expire within %s s", ENTRY_SECONDS, exc_info=True)
 
 
 def connect_role_signals() -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from applications.admin.filters import AssigneeFilter
@@ -149,3 +149,16 @@ def test_a_saved_language_is_used_at_once_though_the_user_is_cached(make_user, r
     assert client.get(page)["Content-Language"] == "en"
     UserPreferences.objects.update_or_create(user=user, defaults={"language": "zh-hans"})
     assert client.get(page)["Content-Language"] == "zh-hans"
+
+
+def test_users_and_grants_can_still_be_saved_while_the_cache_is_down(make_user):
+    user = make_user("dana", "reviewers")
+    closed_port = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    with override_settings(CACHES=closed_port):  # every cache call is refused at once
+        user.is_active = False
+        user.save()
+        user.groups.clear()
+    assert not type(user).objects.get(pk=user.pk).is_active
+    assert not user.groups.exists()

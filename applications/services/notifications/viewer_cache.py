@@ -5,10 +5,14 @@ Watch button). Each is dropped now and again when the transaction commits, so a 
 the two cannot cache the old answer for longer than the transaction lasts.
 """
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 
 from ...selectors.notifications import unread_count_key, watched_ids_key
+
+logger = logging.getLogger(__name__)
 
 
 def forget_unread_counts(user_ids) -> None:
@@ -21,5 +25,13 @@ def forget_watched_ids(user_id) -> None:
 
 def _forget(keys) -> None:
     if keys:
+        _delete(keys)
+        transaction.on_commit(lambda: _delete(keys))
+
+
+def _delete(keys) -> None:
+    try:
         cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    except Exception:  # the cache is down: the write that changed the answer must still go through
+        # What was cached before the outage expires by itself (UNREAD_COUNT_SECONDS, WATCHED_IDS_SECONDS).
+        logger.warning("could not drop cached notification answers %s", keys, exc_info=True)
