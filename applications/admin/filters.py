@@ -7,12 +7,12 @@ jumps from one value to the next in the btree: one index probe per distinct valu
 """
 
 from django.contrib import admin
-from django.core.cache import cache
 from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
 from .. import codes
 from ..permissions import reviewers
+from ..queue_cache import cached
 
 EMPTY = "-"  # an empty string cannot be a filter value in the URL (it means "no filter")
 MAX_CHOICES = 200
@@ -45,11 +45,7 @@ def distinct_values(queryset, column: str, limit: int = MAX_CHOICES) -> list[str
 def cached_distinct_values(queryset, column: str) -> list[str]:
     """``distinct_values``, computed at most once per CHOICES_CACHE_SECONDS for all processes."""
     key = f"admin-choices:{queryset.model._meta.label_lower}:{column}"
-    values = cache.get(key)
-    if values is None:
-        values = distinct_values(queryset, column)
-        cache.set(key, values, CHOICES_CACHE_SECONDS)
-    return values
+    return cached(key, lambda: distinct_values(queryset, column), CHOICES_CACHE_SECONDS)
 
 
 NONE_LABEL = _("(none)")

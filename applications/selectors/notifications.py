@@ -1,12 +1,14 @@
 """Reads for notifications: the bell's count, the inbox, watches, rules, channels and delivery logs."""
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from ..models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotificationRule, Watch
+from ..queue_cache import cached
 
 INBOX_LIMIT = 100
 LOG_LIMIT = 50
+UNREAD_COUNT_SECONDS = 60
+WATCHED_IDS_SECONDS = 3600
 
 
 def notification_unread_count(*, user) -> int:
@@ -15,15 +17,11 @@ def notification_unread_count(*, user) -> int:
     The services that write or mark notifications drop it (services/notifications/viewer_cache.py);
     the expiry bounds what a path that bypasses them (a cascade delete) can leave behind.
     """
-    key = unread_count_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_COUNT_SECONDS)
-    return count
-
-
-UNREAD_COUNT_SECONDS = 60
+    return cached(
+        unread_count_key(user.pk),
+        lambda: Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        UNREAD_COUNT_SECONDS,
+    )
 
 
 def unread_count_key(user_id) -> str:
@@ -49,15 +47,11 @@ def watched_ids(*, user) -> frozenset:
     (services/notifications/viewer_cache.py).
     (A watched application that is deleted leaves an id that matches nothing: harmless.)
     """
-    key = watched_ids_key(user.pk)
-    ids = cache.get(key)
-    if ids is None:
-        ids = frozenset(Watch.objects.filter(user=user).values_list("application_id", flat=True))
-        cache.set(key, ids, WATCHED_IDS_SECONDS)
-    return ids
-
-
-WATCHED_IDS_SECONDS = 3600
+    return cached(
+        watched_ids_key(user.pk),
+        lambda: frozenset(Watch.objects.filter(user=user).values_list("application_id", flat=True)),
+        WATCHED_IDS_SECONDS,
+    )
 
 
 def watch_list(*, user):

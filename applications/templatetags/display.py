@@ -15,11 +15,10 @@ register = template.Library()
 
 CLAMP_CHARS = 280  # longer values (or more than CLAMP_LINES lines) are clamped with "Show more"
 CLAMP_LINES = 4
-DATETIME_FORMAT = "Y-m-d H:i T"
 
 
 def _fmt(value) -> str:
-    """``value|date:DATETIME_FORMAT`` in the reader's time zone, without the template machinery."""
+    """``value|date:"Y-m-d H:i T"`` in the reader's time zone, without the template machinery."""
     local = timezone.localtime(value)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
 
