@@ -65,7 +65,9 @@ def application_refresh_batch(application_ids: list[int], planned_at: str | None
     # Hand what is left to a new task well before the time limit (each refresh may wait for a
     # rate-limit slot); a redelivered batch skips what it already did (planned_at).
     budget = time.monotonic() + settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
-    rows = refresh.refresh_rows(application_ids=application_ids)  # one read for the batch
+    # One read for the batch, before each record's claim: a record that a lookup refreshes in
+    # between is fetched once more (the store's hash check keeps that harmless), never lost.
+    rows = refresh.refresh_rows(application_ids=application_ids)
     for index, application_id in enumerate(application_ids):
         if time.monotonic() > budget:
             application_refresh_batch.delay(application_ids[index:], planned_at=planned_at)
