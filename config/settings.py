@@ -253,7 +253,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 # "No hostname was supplied" on every connection.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, reusing its client object per pool (config/cache.py says why).
+    CACHES = {"default": {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}}
 else:
     # No Redis: the embedded mode. A file cache shared by web and worker, and kombu's filesystem
     # transport, a real Celery broker that needs nothing but directories (made here, as kombu

@@ -102,7 +102,7 @@ def redis_url():
 def redis_settings(settings, redis_url):
     """Run the test with Redis as cache and coordination backend, as in production."""
     settings.REDIS_URL = redis_url
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {"default": {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": redis_url}}
     redis_lib.Redis.from_url(redis_url).flushdb()
     yield settings
     redis_lib.Redis.from_url(redis_url).flushdb()
