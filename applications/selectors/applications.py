@@ -1,6 +1,7 @@
 """Read queries over stored applications: one by key or id, the recently fetched, and the history of one."""
 
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
+from .compiled import CompiledGet
 
 HISTORY_LIMIT = 50
 
@@ -11,12 +12,19 @@ HISTORY_LIMIT = 50
 HEAVY_COLUMNS = ("audit_record",)
 
 
+# Every page view and API call reads this row: its SQL is compiled once per process (compiled.py).
+_by_key = CompiledGet(
+    lambda request_no, cust_space_id: ViberApplication.objects.filter(
+        request_no=request_no, cust_space_id=cust_space_id
+    ).defer(*HEAVY_COLUMNS),
+    "request_no",
+    "cust_space_id",
+)
+
+
 def application_get(*, request_no: str, cust_space_id: str = "") -> ViberApplication | None:
-    return (
-        ViberApplication.objects.filter(request_no=request_no, cust_space_id=cust_space_id)
-        .defer(*HEAVY_COLUMNS)
-        .first()
-    )
+    # (request_no, cust_space_id) is unique, so the row needs no ORDER BY.
+    return _by_key.first(request_no=str(request_no), cust_space_id=str(cust_space_id))
 
 
 def application_get_by_id(*, pk: int) -> ViberApplication | None:

@@ -1,0 +1,66 @@
+"""One-row ORM reads whose SQL is compiled once per process instead of once per call.
+
+The application page and the JSON API read one row by its key on every request. Compiling that
+queryset (a wide model, a deferred column) cost as much as the database round trip itself; the
+SQL never changes, only its parameters. So the queryset is compiled once per database, with
+marker values in place of the parameters, and each call runs the cached SQL with the real values.
+Rows still go through the fields' own converters and ``Model.from_db``, as the ORM does.
+"""
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+
+
+class CompiledGet:
+    """``build(**params).first()`` for a queryset of one model with no joins, compiled once per alias."""
+
+    def __init__(self, build: Callable[..., QuerySet], *param_names: str):
+        self._build = build
+        self._names = param_names
+        self._plans = {}
+
+    def first(self, *, using: str = "default", **params):
+        plan = self._plans.get(using) or self._compile(using)
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, [params[name] for name in plan.order])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if plan.converters:
+            row = list(row)
+            for position, (converters, expression) in plan.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+        return plan.model.from_db(using, plan.attnames, row)
+
+    def _compile(self, using: str) -> "_Plan":
+        markers = {name: f"\x1e{name}\x1f" for name in self._names}
+        queryset = self._build(**markers).order_by()[:1]
+        compiler = queryset.query.get_compiler(using=using)
+        sql, marker_params = compiler.as_sql()
+        if sorted(marker_params) != sorted(markers.values()) or compiler.klass_info.get("related_klass_infos"):
+            raise ValueError("CompiledGet takes a single-model queryset whose only parameters are its own")
+        by_marker = {marker: name for name, marker in markers.items()}
+        expressions = [column for column, _sql, _alias in compiler.select]
+        plan = _Plan(
+            sql=sql,
+            order=[by_marker[marker] for marker in marker_params],
+            attnames=[expression.target.attname for expression in expressions],
+            converters=list(compiler.get_converters(expressions).items()),
+            model=queryset.model,
+        )
+        self._plans[using] = plan
+        return plan
+
+
+class _Plan:
+    __slots__ = ("sql", "order", "attnames", "converters", "model")
+
+    def __init__(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)

@@ -1,0 +1,49 @@
+"""application_get runs SQL compiled once per process: it must read exactly what the ORM reads."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import ViberApplication
+from applications.selectors.applications import HEAVY_COLUMNS, application_get
+from applications.selectors.compiled import CompiledGet
+from tests.factories import make_application
+
+pytestmark = pytest.mark.django_db
+
+
+def _field_values(application):
+    return {field.attname: getattr(application, field.attname) for field in ViberApplication._meta.concrete_fields}
+
+
+def test_the_row_equals_the_orms_field_by_field_in_one_query():
+    stored = make_application(cust_space_id="space-7", CompanyEnglishName="<b>Acme</b> 株式会社")
+    make_application()  # the same number in the default space
+    with CaptureQueriesContext(connection) as captured:
+        got = application_get(request_no=stored.request_no, cust_space_id="space-7")
+    assert len(captured) == 1
+    assert HEAVY_COLUMNS[0] in got.get_deferred_fields()
+    assert _field_values(got) == _field_values(ViberApplication.objects.get(pk=stored.pk))  # loads the deferred
+    assert got.cust_space_id == "space-7" and got._state.adding is False and got._state.db == "default"
+
+
+def test_json_and_datetime_columns_come_back_converted():
+    stored = make_application()
+    got = application_get(request_no=stored.request_no)
+    assert isinstance(got.raw_response, dict) and got.raw_response == stored.raw_response
+    assert got.fetched_at == stored.fetched_at and got.fetched_at.tzinfo is not None
+
+
+def test_a_missing_key_is_none_and_parameters_are_never_spliced_into_the_sql():
+    stored = make_application()
+    assert application_get(request_no="6660009999") is None
+    assert application_get(request_no=stored.request_no, cust_space_id="' OR '1'='1") is None
+    assert application_get(request_no=f"{stored.request_no}' --") is None
+
+
+def test_a_queryset_with_foreign_parameters_is_refused():
+    refused = CompiledGet(
+        lambda request_no: ViberApplication.objects.filter(request_no=request_no, state="P"), "request_no"
+    )
+    with pytest.raises(ValueError):
+        refused.first(request_no="1")
