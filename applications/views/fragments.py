@@ -9,10 +9,6 @@ renders afresh instead of serving old markup. Nothing cached here may depend on 
 the user (no CSRF token, no forms).
 """
 
-import hashlib
-from functools import cache as memoize
-from pathlib import Path
-
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -21,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from ..selectors.review import review_log_list
 from .presenters import detail_context, history_context
+from .render_keys import code_digest, digest
 
 CONTENT_TEMPLATE = "applications/_cams_content.html"
 REVIEW_LOG_TEMPLATE = "applications/_review_log.html"
@@ -33,8 +30,6 @@ HISTORY_TEMPLATES = {
 }
 # Long: a key names its content, so an entry is never wrong, only unused once the content moves on.
 FRAGMENT_SECONDS = 7 * 24 * 3600
-
-_APP_DIR = Path(__file__).resolve().parent.parent
 
 
 def application_fragments(application) -> dict:
@@ -54,8 +49,8 @@ def application_fragments(application) -> dict:
     }
     if settings.DEBUG:  # templates are edited while the development server runs: render every time
         return {name: _safe(render()) for name, (_identity, render) in parts.items()}
-    context = (translation.get_language() or "", timezone.get_current_timezone_name(), _code_digest())
-    keys = {name: "fragment:" + _digest(name, identity, *context) for name, (identity, _render) in parts.items()}
+    context = (translation.get_language() or "", timezone.get_current_timezone_name(), code_digest())
+    keys = {name: "fragment:" + digest(name, identity, *context) for name, (identity, _render) in parts.items()}
     found = cache.get_many(list(keys.values()))
     fragments, missing = {}, {}
     for name, key in keys.items():
@@ -95,31 +90,3 @@ def _safe(rendered):
 
 def _stamp(moment) -> str:
     return moment.isoformat() if moment else "-"
-
-
-def _code_digest() -> str:
-    # Per call, not per process: the code table is a setting an operator (or a test) can change.
-    return _digest(_source_digest(), repr(settings.CAMS_CODE_TABLE))
-
-
-@memoize
-def _source_digest() -> str:
-    """What renders a fragment: the templates, the presenters and template tags (read once per process)."""
-    files = sorted(
-        [
-            *(_APP_DIR.parent / "templates" / "applications").glob("*.html"),
-            *(_APP_DIR / "templatetags").glob("*.py"),
-            *(_APP_DIR / "views").glob("*presenters.py"),
-            _APP_DIR / "diffing.py",
-            _APP_DIR / "codes.py",
-        ]
-    )
-    return _digest(*(path.read_bytes() for path in files))
-
-
-def _digest(*parts) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else str(part).encode())
-        digest.update(b"\x1f")
-    return digest.hexdigest()

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..permissions import can_refresh
 from ..selectors.applications import application_get
-from ..services.lookup import SOURCE_STALE, application_lookup
+from ..services.lookup import SOURCE_CACHE, SOURCE_STALE, application_lookup
 from ..services.refresh import applications_refresh_enqueue
 from .errors import application_view
 from .fragments import application_fragments
+from .page_cache import cached_application_page
 from .presenters import refresh_schedule
 from .review_presenters import review_context
 
@@ -88,7 +89,16 @@ def detail(request, request_no, cust_space_id):
 
 
 def detail_page(request, application, *, source=None, stale_error=None, bound_forms=None, status=200):
-    """The application page; ``bound_forms`` re-shows a review form with its errors (status 400)."""
+    """The application page; ``bound_forms`` re-shows a review form with its errors (status 400).
+
+    A stored copy's page, with nothing to report, is served from the page cache (page_cache.py).
+    """
+    if source == SOURCE_CACHE and not bound_forms:
+        return cached_application_page(request, application, lambda: _render_detail(request, application, source))
+    return _render_detail(request, application, source, stale_error=stale_error, bound_forms=bound_forms, status=status)
+
+
+def _render_detail(request, application, source, *, stale_error=None, bound_forms=None, status=200):
     context = {
         "application": application,
         "source": source,

@@ -1,0 +1,42 @@
+"""What a cached piece of markup depends on besides its data: the code that renders it.
+
+Rendered markup is cached under keys that name its content (fragments.py, page_cache.py). A key
+also carries a digest of the templates, template tags, presenters and code table, so a deploy or
+an operator's edited code label renders afresh instead of serving old markup.
+"""
+
+import hashlib
+from functools import cache as memoize
+from pathlib import Path
+
+from django.conf import settings
+
+_APP_DIR = Path(__file__).resolve().parent.parent
+_TEMPLATES_DIR = _APP_DIR.parent / "templates"
+
+
+def code_digest() -> str:
+    """The rendering code (read once per process) and the code table (per call: a setting can change)."""
+    return digest(_source_digest(), repr(settings.CAMS_CODE_TABLE))
+
+
+@memoize
+def _source_digest() -> str:
+    files = sorted(
+        [
+            *_TEMPLATES_DIR.rglob("*.html"),
+            *(_APP_DIR / "templatetags").glob("*.py"),
+            *(_APP_DIR / "views").glob("*presenters.py"),
+            _APP_DIR / "diffing.py",
+            _APP_DIR / "codes.py",
+        ]
+    )
+    return digest(*(path.read_bytes() for path in files))
+
+
+def digest(*parts) -> str:
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(part if isinstance(part, bytes) else str(part).encode())
+        hashed.update(b"\x1f")
+    return hashed.hexdigest()
