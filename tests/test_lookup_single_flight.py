@@ -119,3 +119,28 @@ def test_callers_waiting_on_a_failed_refresh_get_the_stored_copy_and_its_error(l
     results = _lookups_at_once(10, EXAMPLE_REQUEST_NO)
     assert [outcome for outcome, _, _ in results] == [SOURCE_STALE] * 10
     assert live_cams.stats()["calls"] == 1
+
+
+def test_waiters_each_get_their_own_copy_and_a_later_flight_never_takes_an_earlier_result(live_cams, redis_settings):
+    redis_settings.CAMS_FRESH_SECONDS = 0  # every lookup is a flight of its own
+    live_cams.set_faults(latency_ms=200)
+    flights = []
+    for _ in range(2):
+        barrier, apps = threading.Barrier(8), []
+
+        def caller(barrier=barrier, apps=apps):
+            ViberApplication.objects.exists()
+            barrier.wait()
+            apps.append(application_lookup(request_no=EXAMPLE_REQUEST_NO).application)
+            connection.close()
+
+        threads = [threading.Thread(target=caller) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        flights.append(apps)
+    assert live_cams.stats()["calls"] == 2
+    first, second = ({app.fetched_at for app in apps} for apps in flights)
+    assert len(first) == 1 and len(second) == 1 and max(second) > max(first)
+    assert len({id(app) for app in flights[1]}) == 8  # no two callers share one instance
