@@ -6,18 +6,25 @@ keys are in the requested language: ``?lang=``, else the user's saved language, 
 Accept-Language, else LANGUAGE_CODE.
 """
 
+import json
 from functools import wraps
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..models import ReviewStatus
 from ..selectors.preferences import supported_language
-from ..services.lookup import application_lookup
+from ..services.lookup import SOURCE_CACHE, application_lookup
 from .errors import application_view, json_login_required
+from .render_keys import code_digest, digest, row_identity
+
+# A key names the row's state: an entry is never wrong, only unused once the row moves on.
+BODY_SECONDS = 3600
 
 
 def _label(info) -> str:
@@ -71,16 +78,35 @@ def requested_language(view):
 @application_view(json=True)
 def application_detail_api(request, request_no, cust_space_id):
     result = application_lookup(request_no=request_no, cust_space_id=cust_space_id)
+    if result.source != SOURCE_CACHE or result.error:
+        return _json(_body(result))
+    # A stored copy's answer depends only on the row and the labels' language: the body is encoded
+    # once per state of the row (render_keys.row_identity) and language, then served as bytes.
     application = result.application
-    return JsonResponse(
-        {
-            "request_no": application.request_no,
-            "cust_space_id": application.cust_space_id,
-            "source": result.source,
-            "fetched_at": application.fetched_at.isoformat() if application.fetched_at else None,
-            "stale_because": result.error.as_dict() if result.error else None,
-            "application": application_payload(application),
-            "raw": application.raw_response,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    key = "api-body:" + digest(row_identity(application), translation.get_language(), code_digest())
+    body = cache.get(key)
+    if body is None:
+        body = _encode(_body(result))
+        cache.set(key, body, BODY_SECONDS)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _body(result) -> dict:
+    application = result.application
+    return {
+        "request_no": application.request_no,
+        "cust_space_id": application.cust_space_id,
+        "source": result.source,
+        "fetched_at": application.fetched_at.isoformat() if application.fetched_at else None,
+        "stale_because": result.error.as_dict() if result.error else None,
+        "application": application_payload(application),
+        "raw": application.raw_response,
+    }
+
+
+def _encode(body: dict) -> bytes:
+    return json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+
+
+def _json(body: dict) -> JsonResponse:
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -24,14 +24,13 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import JSONField
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from .. import role_cache
 from ..selectors.notifications import notification_unread_count, watched_ids
-from .render_keys import code_digest, digest
+from .render_keys import code_digest, digest, row_identity
 
 PAGE_SECONDS = 120  # a key names its minute: entries are useless after it
 _CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
@@ -58,7 +57,7 @@ def _page_key(request, application) -> str:
     generation, _found = role_cache.read()
     return "page:" + digest(
         "application",
-        _row_identity(application),
+        row_identity(application),
         user.pk,
         generation,
         notification_unread_count(user=user),
@@ -68,16 +67,6 @@ def _page_key(request, application) -> str:
         request.get_full_path(),
         int(timezone.now().timestamp() // 60),
         code_digest(),
-    )
-
-
-def _row_identity(application) -> tuple:
-    # The JSON columns (and the deferred one) follow from the content hash and the fetch time.
-    deferred = application.get_deferred_fields()
-    return tuple(
-        (field.attname, getattr(application, field.attname))
-        for field in application._meta.concrete_fields
-        if not isinstance(field, JSONField) and field.attname not in deferred
     )
 
 

@@ -10,6 +10,7 @@ from functools import cache as memoize
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import JSONField
 
 _APP_DIR = Path(__file__).resolve().parent.parent
 _TEMPLATES_DIR = _APP_DIR.parent / "templates"
@@ -40,3 +41,17 @@ def digest(*parts) -> str:
         hashed.update(part if isinstance(part, bytes) else str(part).encode())
         hashed.update(b"\x1f")
     return hashed.hexdigest()
+
+
+def row_identity(instance) -> tuple:
+    """Every loaded column of a row but its JSON ones: what cached output of the row is keyed by.
+
+    The JSON columns of an application (document, raw response, audit record) follow from its
+    content hash and fetch time, which are in here; the deferred columns are not loaded at all.
+    """
+    deferred = instance.get_deferred_fields()
+    return tuple(
+        (field.attname, getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if not isinstance(field, JSONField) and field.attname not in deferred
+    )
