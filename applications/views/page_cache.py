@@ -29,7 +29,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 from .. import role_cache
-from ..selectors.notifications import notification_unread_count, watched_ids
+from ..selectors.notifications import notification_unread_count, unread_count_key, watched_ids, watched_ids_key
 from .render_keys import code_digest, digest, row_identity
 
 PAGE_SECONDS = 120  # a key names its minute: entries are useless after it
@@ -54,19 +54,33 @@ def cached_application_page(request, application, render) -> HttpResponse:
 
 def _page_key(request, application) -> str:
     user = request.user
-    generation, _found = role_cache.read()
+    generation, unread, watched = _viewer_state(user)
     return "page:" + digest(
         "application",
         row_identity(application),
         user.pk,
         generation,
-        notification_unread_count(user=user),
-        application.pk in watched_ids(user=user),
+        unread,
+        application.pk in watched,
         translation.get_language(),
         timezone.get_current_timezone_name(),
         request.get_full_path(),
         int(timezone.now().timestamp() // 60),
         code_digest(),
+    )
+
+
+def _viewer_state(user) -> tuple:
+    """(roles generation, bell count, watched ids), read in one round trip; misses are computed."""
+    keys = (role_cache.GENERATION_KEY, unread_count_key(user.pk), watched_ids_key(user.pk))
+    found = cache.get_many(keys)
+    generation = found.get(keys[0]) or role_cache.read()[0]
+    unread = found.get(keys[1])
+    watched = found.get(keys[2])
+    return (
+        generation,
+        notification_unread_count(user=user) if unread is None else unread,
+        watched_ids(user=user) if watched is None else watched,
     )
 
 
