@@ -66,3 +66,23 @@ def test_python_rows_match_the_template(rows, language, zone):
     assert len(_parsed(built)) == 3
     assert "<script>" not in built and "&lt;script&gt;" in built
     assert "\u202e" not in built
+
+
+def test_the_queue_pages_own_rows_render_as_the_models_do(rows):
+    """queue_page reads plain rows (selectors.queue.QueueRow), not model instances: same markup."""
+    from applications.selectors.queue import queue_page
+
+    page_rows = queue_page(filters={}, sort="request_no").rows
+    assert [row.request_no for row in page_rows] == [app.request_no for app in rows]
+    assert not isinstance(page_rows[0], ViberApplication)
+    with translation.override("zh-hans"), timezone.override(zoneinfo.ZoneInfo("Asia/Shanghai")):
+        assert str(queue_rows_html(page_rows)) == str(queue_rows_html(rows))
+
+
+@pytest.mark.parametrize("request_no", ["1000000001", "ab_C-9", "a.b", "a~b", "a b", "数字", "%41"])
+@pytest.mark.parametrize("space", ["", "space-1", "a&b <c>"])
+def test_row_links_are_the_applications_own_address(request_no, space):
+    from applications.views.queue_rows import _detail_template, _text, _url
+
+    app = ViberApplication(request_no=request_no, cust_space_id=space)
+    assert _url(app, _detail_template()) == _text(app.get_absolute_url())

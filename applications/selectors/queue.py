@@ -4,19 +4,23 @@ Built to stay fast at 100,000+ rows on PostgreSQL: every sort key is an indexed 
 ``id`` as tie-breaker, the total is the sum of one GROUP BY (state, audit result) that also gives
 the counts above the table (no separate COUNT; cached briefly per filter set, see queue_cache),
 and a page is one LIMIT/OFFSET query over ids followed by a read of only the columns the table
-shows. Metrics are a separate call (the page loads them lazily).
+shows. The page need not wait for counts that are not cached (``wait_for_counts``): the view
+loads them from a fragment (``queue_counts``). Metrics are a separate call, loaded lazily too.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from .. import codes
 from ..models import ViberApplication
-from ..queue_cache import grouped_counts
+from ..models.application import application_url
+from ..queue_cache import cached_counts, grouped_counts, store_counts
+from ..state_time import StateSince
 from .countries import destination_country_q
 from .notifications import watched_application_ids
 
@@ -116,8 +120,13 @@ def queue_filter(*, filters: dict, user=None):
     return qs
 
 
+def queue_sort(sort: str | None) -> str:
+    """``sort`` if it names a known order ("-created", "company", ...), else the default."""
+    return sort if sort and sort.lstrip("-") in SORTS else DEFAULT_SORT
+
+
 def queue_order(qs, sort: str | None):
-    sort = sort if sort and sort.lstrip("-") in SORTS else DEFAULT_SORT
+    sort = queue_sort(sort)
     column = SORTS[sort.lstrip("-")]
     if sort.startswith("-"):
         return qs.order_by(f"-{column}", "-id"), sort
@@ -129,15 +138,20 @@ class QueuePage:
     rows: list
     number: int
     page_size: int
-    total: int
+    total: int | None  # None: the counts were not cached and the page did not wait for them
     sort: str
     state_counts: list = field(default_factory=list)  # [(code, CodeInfo, n)]
     audit_counts: list = field(default_factory=list)
     counts_as_of: datetime | None = None  # when the (cached) counts and total were computed
+    more: bool = False  # without a total: whether a row follows this page
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+    def counted(self) -> bool:
+        return self.total is not None
+
+    @property
+    def pages(self) -> int | None:
+        return max(1, -(-self.total // self.page_size)) if self.counted else None
 
     @property
     def has_previous(self):
@@ -145,15 +159,27 @@ class QueuePage:
 
     @property
     def has_next(self):
-        return self.number < self.pages
+        return self.number < self.pages if self.counted else self.more
 
     @property
     def start_index(self):
+        if not self.counted:
+            return (self.number - 1) * self.page_size + 1 if self.rows else 0
         return (self.number - 1) * self.page_size + 1 if self.total else 0
 
     @property
     def end_index(self):
+        if not self.counted:
+            return (self.number - 1) * self.page_size + len(self.rows)
         return min(self.total, self.number * self.page_size)
+
+
+@dataclass
+class QueueCounts:
+    total: int
+    state_counts: list
+    audit_counts: list
+    as_of: datetime | None
 
 
 def _counts(grouped, kind):
@@ -163,40 +189,163 @@ def _counts(grouped, kind):
     return sorted(((code, codes.describe(kind, code), n) for code, n in totals.items()), key=lambda row: -row[2])
 
 
-def queue_page(
-    *, filters: dict, user=None, sort: str | None = None, page: int = 1, page_size: int = PAGE_SIZE
-) -> QueuePage:
-    """One page of the filtered, sorted queue with the counts per state and audit result."""
+def _grouped(qs, filters: dict) -> list[tuple[str, str, int]]:
+    """[(state, audit_result, n)] of the filtered queryset: one pass over the matching rows.
+
+    ``COUNT(*)`` rather than ``COUNT(id)``: with nothing but state and audit result to read,
+    PostgreSQL answers from the (state, audit_result) index alone; counting ``id`` made it visit
+    every heap row. Unfiltered on PostgreSQL, the pairs are found by skipping through that index
+    (a few probes) and each is counted on its own: the same index entries, about half the time
+    of a GroupAggregate over them (14 ms against 27 ms at 100,000 rows on a loaded 2-core VM).
+    """
+    if not filters and connection.vendor == "postgresql":
+        table = connection.ops.quote_name(ViberApplication._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""WITH RECURSIVE pairs(s, a) AS (
+                    (SELECT state, audit_result FROM {table} ORDER BY state, audit_result LIMIT 1)
+                    UNION ALL
+                    SELECT next.state, next.audit_result FROM pairs CROSS JOIN LATERAL (
+                        SELECT state, audit_result FROM {table} t WHERE (t.state, t.audit_result) > (pairs.s, pairs.a)
+                        ORDER BY state, audit_result LIMIT 1
+                    ) next
+                )
+                SELECT s, a, (SELECT count(*) FROM {table} t WHERE t.state = s AND t.audit_result = a) FROM pairs"""
+            )
+            return [tuple(row) for row in cursor.fetchall()]
+    return list(qs.order_by().values_list("state", "audit_result").annotate(n=Count("*")))
+
+
+def _queue_counts(grouped, as_of) -> QueueCounts:
+    return QueueCounts(
+        total=sum(n for _, _, n in grouped),
+        state_counts=_counts([(s, n) for s, _, n in grouped], "State"),
+        audit_counts=_counts([(a, n) for _, a, n in grouped], "AuditResult"),
+        as_of=as_of,
+    )
+
+
+def queue_counts(*, filters: dict, user=None) -> QueueCounts:
+    """The total and the counts per state and audit result of a filter set (cached briefly)."""
     qs = queue_filter(filters=filters, user=user)
-    grouped, counts_as_of = grouped_counts(qs, filters=filters, user=user)
-    total = sum(n for _, _, n in grouped)
-    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    pages = max(1, -(-total // page_size))
-    number = max(1, min(page, pages))
-    ordered, sort = queue_order(qs, sort)
-    offset = (number - 1) * page_size
+    return _queue_counts(*grouped_counts(lambda: _grouped(qs, filters), filters=filters, user=user))
+
+
+def _page_ids(ordered, number: int, page_size: int, extra: int = 0) -> list[int]:
     # Deferred join: walk the OFFSET over ids alone (an index-only scan where the sort index
-    # covers it), then read the page's 50 wide rows by primary key. Read even when the cached
-    # total says 0: the rows are live, the counts up to COUNTS_SECONDS old.
-    ids = list(ordered.values_list("id", flat=True)[offset : offset + page_size])
-    rows = []
-    if ids:
-        by_id = (
-            ViberApplication.objects.filter(pk__in=ids)
-            .select_related("assignee")
-            .only(*LIST_COLUMNS, "assignee__username", "assignee__first_name", "assignee__last_name")
-            .in_bulk(ids)
-        )
-        rows = [by_id[pk] for pk in ids if pk in by_id]
+    # covers it), then read the page's wide rows by primary key.
+    offset = (number - 1) * page_size
+    return list(ordered.values_list("id", flat=True)[offset : offset + page_size + extra])
+
+
+def queue_page(
+    *,
+    filters: dict,
+    user=None,
+    sort: str | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    wait_for_counts: bool = True,
+) -> QueuePage:
+    """One page of the filtered, sorted queue with the counts per state and audit result.
+
+    With ``wait_for_counts=False`` counts that are not cached are not computed (``total`` is
+    None, ``more`` says whether a next page exists) unless they come free: a first page that
+    holds every match is counted from its own rows, and a page past the end needs the total to
+    find the last page.
+    """
+    qs = queue_filter(filters=filters, user=user)
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    ordered, sort = queue_order(qs, sort)
+    number = max(1, page)
+    hit = cached_counts(filters=filters, user=user)
+    more = False
+    if hit is None and not wait_for_counts:
+        # One id more than the page tells whether a next page exists, without a count.
+        ids = _page_ids(ordered, number, page_size, extra=1)
+        more, ids = len(ids) > page_size, ids[:page_size]
+        if ids or number == 1:
+            rows = _rows(ids)
+            if number == 1 and not more:
+                # Every match is on this page: its rows are the exact, live counts.
+                hit = store_counts(_grouped_rows(rows), filters=filters, user=user)
+            counts = _queue_counts(*hit) if hit else None
+            return _page(rows, number, page_size, sort, counts, more)
+    counts = _queue_counts(*hit) if hit else queue_counts(filters=filters, user=user)
+    pages = max(1, -(-counts.total // page_size))
+    number = min(number, pages)
+    # Read even when the cached total says 0: the rows are live, the counts up to COUNTS_SECONDS old.
+    return _page(_rows(_page_ids(ordered, number, page_size)), number, page_size, sort, counts, more)
+
+
+def _grouped_rows(rows) -> list[tuple[str, str, int]]:
+    grouped = {}
+    for row in rows:
+        grouped[row.state, row.audit_result] = grouped.get((row.state, row.audit_result), 0) + 1
+    return [(state, audit, n) for (state, audit), n in grouped.items()]
+
+
+class QueueRow:
+    """One row of the queue table: the LIST_COLUMNS of an application and its assignee.
+
+    Not a model instance: building 50 of those (the rest of the wide model deferred, the assignee
+    joined) took three times as long as reading their values. It answers what the table asks of
+    an application (views/queue_rows.py, templatetags/display.py) the way the model does.
+    """
+
+    __slots__ = (*LIST_COLUMNS, "assignee")
+
+    def __init__(self, values, assignee):
+        for name, value in zip(LIST_COLUMNS, values, strict=True):
+            setattr(self, name, value)
+        self.assignee = assignee
+
+    @property
+    def pk(self):
+        return self.id
+
+    @property
+    def state_since_info(self) -> StateSince:
+        return StateSince(self.state_since, self.state_since_basis)
+
+    def get_absolute_url(self):
+        return application_url("detail", self.request_no, self.cust_space_id)
+
+
+_ASSIGNEE_COLUMNS = ("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name")
+
+
+def _rows(ids: list[int]) -> list[QueueRow]:
+    if not ids:
+        return []
+    found = ViberApplication.objects.filter(pk__in=ids).values_list(*LIST_COLUMNS, *_ASSIGNEE_COLUMNS)
+    users, by_id = {}, {}
+    width = len(LIST_COLUMNS)
+    for values in found:
+        assignee_id, username, first_name, last_name = values[width:]
+        assignee = None
+        if assignee_id is not None:
+            assignee = users.get(assignee_id)
+            if assignee is None:
+                assignee = users[assignee_id] = get_user_model()(
+                    id=assignee_id, username=username, first_name=first_name, last_name=last_name
+                )
+        by_id[values[0]] = QueueRow(values[:width], assignee)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _page(rows, number, page_size, sort, counts: QueueCounts | None, more: bool) -> QueuePage:
+    if counts is None:
+        return QueuePage(rows=rows, number=number, page_size=page_size, total=None, sort=sort, more=more)
     return QueuePage(
         rows=rows,
         number=number,
         page_size=page_size,
-        total=total,
+        total=counts.total,
         sort=sort,
-        state_counts=_counts([(s, n) for s, _, n in grouped], "State"),
-        audit_counts=_counts([(a, n) for _, a, n in grouped], "AuditResult"),
-        counts_as_of=counts_as_of,
+        state_counts=counts.state_counts,
+        audit_counts=counts.audit_counts,
+        counts_as_of=counts.as_of,
     )
 
 

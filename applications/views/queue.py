@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -15,7 +16,17 @@ from ..exports.csv import csv_response
 from ..exports.xlsx import xlsx_response
 from ..forms.queue import QueueFilterForm, sort_label
 from ..queue_cache import COUNTS_SECONDS
-from ..selectors.queue import DEFAULT_SORT, queue_filter, queue_metrics, queue_order, queue_page
+from ..selectors.queue import (
+    DEFAULT_SORT,
+    PAGE_SIZE,
+    QueuePage,
+    queue_counts,
+    queue_filter,
+    queue_metrics,
+    queue_order,
+    queue_page,
+    queue_sort,
+)
 from .queue_rows import queue_rows_html
 
 METRIC_PERIODS = (7, 30, 90, 365)
@@ -50,6 +61,36 @@ def _int(value, default: int) -> int:
         return default
 
 
+def _list_params(get) -> dict:
+    """The GET parameters that define the list (everything but the page) for links that keep them."""
+    return {key: value for key, value in get.items() if key not in ("page", "counts") and value}
+
+
+def _counts_context(params: dict, page, *, filtered: bool) -> dict:
+    """What the counts, the summary line and the page links show: shared by the page and the
+    counts fragment, so the numbers the fragment swaps in read as the page would have shown them."""
+    # Absolute paths: the counts fragment may also be shown on the metrics page.
+    queue_url = reverse("applications:queue") + "?"
+    return {
+        "page": page,
+        "params": params,
+        "filtered": filtered,
+        "total_text": page.total if page.counted else "…",
+        "pages_text": page.pages if page.counted else "…",
+        "sort_label": sort_label(page.sort),
+        "counts_seconds": COUNTS_SECONDS,
+        "previous_url": queue_url + _query(params, page=page.number - 1),
+        "next_url": queue_url + _query(params, page=page.number + 1),
+        "last_url": queue_url + _query(params, page=page.pages),
+        "first_url": queue_url + _query(params, page=1),
+        "counts_url": reverse("applications:queue-metrics") + "?" + _query(params, page=page.number, counts=1),
+        "state_links": [(code, info, n, queue_url + _query(params, state=code)) for code, info, n in page.state_counts],
+        "audit_links": [
+            (code, info, n, queue_url + _query(params, audit_result=code)) for code, info, n in page.audit_counts
+        ],
+    }
+
+
 @require_GET
 @login_required
 def queue(request):
@@ -59,9 +100,16 @@ def queue(request):
     form = QueueFilterForm(request.GET)
     filters = form.filters()
     sort = request.GET.get("sort") or DEFAULT_SORT
-    page = queue_page(filters=filters, user=request.user, sort=sort, page=_int(request.GET.get("page"), 1))
-    # The GET parameters that define the list (everything but the page) for links that keep them.
-    params = {key: value for key, value in request.GET.items() if key != "page" and value}
+    # Counts that are not cached (a GROUP BY over every match: the page's slowest query at
+    # 100,000 rows) are not waited for: the counts section loads them (queue_metrics_fragment).
+    page = queue_page(
+        filters=filters,
+        user=request.user,
+        sort=sort,
+        page=_int(request.GET.get("page"), 1),
+        wait_for_counts=False,
+    )
+    params = _list_params(request.GET)
     columns = []
     for label, key in QUEUE_COLUMNS:
         if key is None:
@@ -82,26 +130,13 @@ def queue(request):
             }
         )
     context = {
+        **_counts_context(params, page, filtered=bool(filters)),
         "form": form,
-        "page": page,
         "rows_html": queue_rows_html(page.rows),
         "columns": columns,
-        "params": params,
-        "filtered": bool(filters),
-        "sort_label": sort_label(page.sort),
         "query": _query(params),
-        "previous_url": "?" + _query(params, page=page.number - 1),
-        "next_url": "?" + _query(params, page=page.number + 1),
-        "last_url": "?" + _query(params, page=page.pages),
-        "first_url": "?" + _query(params, page=1),
-        "state_link": lambda code: "?" + _query(params, state=code),
         "periods": METRIC_PERIODS,
-        "counts_seconds": COUNTS_SECONDS,
     }
-    context["state_links"] = [(code, info, n, "?" + _query(params, state=code)) for code, info, n in page.state_counts]
-    context["audit_links"] = [
-        (code, info, n, "?" + _query(params, audit_result=code)) for code, info, n in page.audit_counts
-    ]
     return render(request, "applications/queue.html", context)
 
 
@@ -127,7 +162,34 @@ def queue_export_xlsx(request):
 @require_GET
 @login_required
 def queue_metrics_fragment(request):
+    """The metrics (lazily loaded by the queue page); with ``counts=1`` and the queue's own
+    parameters, the counts of that filter set instead (htmx: the counts section, with the
+    summary line and page links swapped out of band; without htmx: a page with both)."""
+    if request.GET.get("counts"):
+        return _queue_counts_answer(request)
     period = _int(request.GET.get("period"), 30)
     period = period if period in METRIC_PERIODS else 30
     template = "applications/_queue_metrics.html" if request.htmx else "applications/queue_metrics.html"
     return render(request, template, {"metrics": queue_metrics(period_days=period), "periods": METRIC_PERIODS})
+
+
+def _queue_counts_answer(request):
+    filters = QueueFilterForm(request.GET).filters()
+    counts = queue_counts(filters=filters, user=request.user)
+    page = QueuePage(
+        rows=[],
+        number=1,
+        page_size=PAGE_SIZE,
+        total=counts.total,
+        sort=queue_sort(request.GET.get("sort")),
+        state_counts=counts.state_counts,
+        audit_counts=counts.audit_counts,
+        counts_as_of=counts.as_of,
+    )
+    page.number = min(_int(request.GET.get("page"), 1), page.pages)
+    context = _counts_context(_list_params(request.GET), page, filtered=bool(filters))
+    if request.htmx:
+        return render(request, "applications/_queue_counts_fragment.html", {**context, "has_rows": counts.total > 0})
+    return render(
+        request, "applications/queue_metrics.html", {**context, "metrics": queue_metrics(), "periods": METRIC_PERIODS}
+    )
