@@ -56,12 +56,18 @@ def production_env(*, database_url: str, redis_url: str, simulator, var_dir: Pat
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int, threads: int):
-    """gunicorn config.wsgi on a free loopback port; yields its base URL."""
+def gunicorn(env: dict, *, workers: int, threads: int = 1, worker_class: str = "gthread"):
+    """gunicorn config.wsgi on a free loopback port; yields its base URL.
+
+    ``worker_class="sync"`` is how docker-compose.yml serves the site (one request per process at
+    a time, no keep-alive); ``gthread`` with threads lets many requests wait at once.
+    """
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"{HOST}:{port}"]
-    command += ["--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"]
+    command += ["--workers", str(workers), "--worker-class", worker_class]
+    if worker_class == "gthread":
+        command += ["--threads", str(threads)]
     command += ["--timeout", "60", "--log-level", "warning"]
     popen = subprocess.Popen(
         command,

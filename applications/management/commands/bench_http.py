@@ -44,7 +44,14 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=25)
+        parser.add_argument("--threads", type=int, default=25, help="threads per worker for the burst (gthread)")
+        parser.add_argument(
+            "--page-worker-class",
+            choices=["sync", "gthread"],
+            default="sync",
+            help="gunicorn workers for the page loads: sync as docker-compose.yml serves the site (default), "
+            "or gthread with --threads",
+        )
         parser.add_argument("--burst", type=int, default=50, help="simultaneous first lookups of one number")
         parser.add_argument("--upstream-ms", type=int, default=300, help="simulator latency for the burst")
         parser.add_argument(
@@ -52,7 +59,18 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, applications, seconds, connections, workers, threads, burst, upstream_ms, server_only, **options
+        self,
+        *args,
+        applications,
+        seconds,
+        connections,
+        workers,
+        threads,
+        page_worker_class,
+        burst,
+        upstream_ms,
+        server_only,
+        **options,
     ):
         if connection.vendor != "postgresql" or not settings.REDIS_URL:
             raise CommandError("bench_http needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)")
@@ -85,7 +103,9 @@ class Command(BaseCommand):
                 simulator=simulator,
                 var_dir=Path(var_dir),
             )
-            with http_load.gunicorn(env, workers=workers, threads=threads) as base:
+            # The pages as deployed (sync workers by default); the burst needs threads: fifty callers
+            # waiting at once on two sync workers would be served two at a time.
+            with http_load.gunicorn(env, workers=workers, threads=threads, worker_class=page_worker_class) as base:
                 cookie = http_load.login(base, "bench-http", password)
                 pages = [
                     ("login page (baseline)", "/accounts/login/", ""),
@@ -100,12 +120,19 @@ class Command(BaseCommand):
                     results.append(
                         http_load.load(label, base + path, cookie=page_cookie, connections=connections, seconds=seconds)
                     )
+            with http_load.gunicorn(env, workers=workers, threads=threads, worker_class="gthread") as base:
+                cookie = http_load.login(base, "bench-http", password)
                 simulator.set_faults(latency_ms=upstream_ms)
                 calls_before = simulator.stats()["calls"]
                 outcome = http_load.concurrent_first_lookups(
                     f"{base}/api/applications/{uncached}/", cookie=cookie, count=burst
                 )
                 upstream_calls = simulator.stats()["calls"] - calls_before
+        self.stdout.write(
+            f"pages: gunicorn {workers} {page_worker_class} workers"
+            + (f" x {threads} threads" if page_worker_class == "gthread" else "")
+            + f"; burst: {workers} gthread workers x {threads} threads"
+        )
         self._report(results, outcome, upstream_calls, connections=connections, seconds=seconds, burst=burst)
         self._report_server_times(server_times)
         ok = upstream_calls == 1 and outcome.answers == burst and outcome.statuses == [200]
