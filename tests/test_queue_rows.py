@@ -86,3 +86,13 @@ def test_row_links_are_the_applications_own_address(request_no, space):
 
     app = ViberApplication(request_no=request_no, cust_space_id=space)
     assert _url(app, _detail_template()) == _text(app.get_absolute_url())
+
+
+def test_the_pages_rows_read_the_values_the_orm_reads(rows):
+    """On PostgreSQL the rows come from SQL written once per process: the same values as the ORM's."""
+    from applications.selectors.queue import _ASSIGNEE_COLUMNS, LIST_COLUMNS, _row_values
+
+    ids = [app.pk for app in rows]
+    orm = ViberApplication.objects.filter(pk__in=ids).values_list(*LIST_COLUMNS, *_ASSIGNEE_COLUMNS)
+    assert sorted(_row_values(ids)) == sorted(orm)
+    assert any(values[-3] == "rina" for values in _row_values(ids))  # the assignee is joined

@@ -10,6 +10,7 @@ loads them from a fragment (``queue_counts``). Metrics are a separate call, load
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -315,13 +316,38 @@ class QueueRow:
 _ASSIGNEE_COLUMNS = ("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name")
 
 
+def _row_values(ids: list[int]) -> list[tuple]:
+    """(LIST_COLUMNS..., assignee id, username, first name, last name) of each id, in no order."""
+    if connection.vendor != "postgresql":
+        return list(ViberApplication.objects.filter(pk__in=ids).values_list(*LIST_COLUMNS, *_ASSIGNEE_COLUMNS))
+    # The same SELECT written once per process: building and compiling the ORM query for it took
+    # twice as long as running it. ``= ANY(%s)`` keeps the SQL one string whatever the page size;
+    # these columns need no converters on PostgreSQL (the ORM's values would be the same).
+    with connection.cursor() as cursor:
+        cursor.execute(_rows_sql(), [list(ids)])
+        return cursor.fetchall()
+
+
+@cache
+def _rows_sql() -> str:
+    quote = connection.ops.quote_name
+    app, user = ViberApplication._meta, get_user_model()._meta
+    assignee = quote(app.get_field("assignee").column)
+    columns = [f"a.{quote(app.get_field(name).column)}" for name in LIST_COLUMNS] + [f"a.{assignee}"]
+    columns += [f"u.{quote(user.get_field(name).column)}" for name in ("username", "first_name", "last_name")]
+    return (
+        f"SELECT {', '.join(columns)} FROM {quote(app.db_table)} a "
+        f"LEFT JOIN {quote(user.db_table)} u ON u.{quote(user.pk.column)} = a.{assignee} "
+        f"WHERE a.{quote(app.pk.column)} = ANY(%s)"
+    )
+
+
 def _rows(ids: list[int]) -> list[QueueRow]:
     if not ids:
         return []
-    found = ViberApplication.objects.filter(pk__in=ids).values_list(*LIST_COLUMNS, *_ASSIGNEE_COLUMNS)
     users, by_id = {}, {}
     width = len(LIST_COLUMNS)
-    for values in found:
+    for values in _row_values(ids):
         assignee_id, username, first_name, last_name = values[width:]
         assignee = None
         if assignee_id is not None:

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
-from .. import codes
+from .. import codes, state_time
 from ..models import ReviewStatus
-from ..templatetags.display import in_state_for, in_state_label
 from ..textsafety import mark_bidi
 
 REASON_CHARS = 80
@@ -37,6 +37,7 @@ def queue_rows_html(rows) -> SafeString:
         # Labels and cells looked up once per page, not per row: a page repeats a handful of codes.
         "status": {value: _text(label) for value, label in ReviewStatus.choices},
         "zone": timezone.get_current_timezone(),
+        "now": timezone.now(),
         "detail": _detail_template(),
     }
     words["codes"] = _CodeMemo(words)
@@ -90,12 +91,31 @@ def _row(app, words) -> str:
         f'<td class="reason">{_bidi(Truncator(app.reason).chars(REASON_CHARS) if app.reason else "—")}</td>',
         f'<td class="nowrap">{_time(app.gmt_create, zone)}</td>',
         f'<td class="nowrap">{_time(app.audit_time, zone)}</td>',
-        f'<td class="nowrap"><span class="in-state" title="{_text(in_state_label(app))}">'
-        f"{_text(in_state_for(app))}</span></td>",
+        f'<td class="nowrap"><span class="in-state" title="{_text(_in_state_label(app, zone))}">'
+        f"{_text(_in_state_for(app, words['now']))}</span></td>",
         f"<td>{words['status'].get(app.review_status) or _text(app.review_status)}</td>",
         f"<td>{_assignee(app.assignee)}</td>",
     )
     return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _in_state_label(app, zone) -> str:
+    """templatetags.display.in_state_label, with the reader's zone looked up once per page."""
+
+    def fmt(value):  # display._fmt: "2025-08-29 09:10 UTC"
+        local = value.astimezone(zone)
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".rstrip()
+
+    return state_time.describe(app.state_since_info, first_seen=app.created_at, fmt=fmt)
+
+
+def _in_state_for(app, now) -> str:
+    """templatetags.display.in_state_for, measured to one "now" for the whole page."""
+    since = app.state_since_info
+    if since.at is None:
+        return "—"
+    text = timesince(since.at, now)
+    return text if since.exact else f"≥ {text}"
 
 
 def _text(value) -> str:
