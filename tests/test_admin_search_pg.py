@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.admin import search
+from applications.admin.applications import ViberApplicationAdmin
 from applications.admin.filters import distinct_values
 from applications.admin.pagination import EstimatedCountPaginator
 from applications.admin.search import CONTAINS_FIELDS
@@ -135,6 +136,61 @@ def test_a_large_filtered_result_is_counted_only_up_to_the_bound(admin_client, s
     counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1 and "LIMIT 21" in counts[0]
     assert response.context["cl"].result_count >= 21
+
+
+def listed_pks(response) -> list[int]:
+    return [app.pk for app in response.context["cl"].result_list]
+
+
+def expected_pks(term: str) -> list[int]:
+    found = search.search_applications(ViberApplication.objects.all(), term, vendor="postgresql")
+    return list(found.order_by("-gmt_create", "-id").values_list("pk", flat=True))
+
+
+def test_a_small_result_is_counted_by_reading_its_ids_once(admin_client, seeded, monkeypatch):
+    monkeypatch.setattr(ViberApplicationAdmin, "list_per_page", 5)
+    monkeypatch.setattr(ViberApplicationAdmin, "list_max_show_all", 1000)
+    term = "example"
+    expected = expected_pks(term)
+    assert 10 < len(expected) <= EstimatedCountPaginator.exact_up_to
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(CHANGELIST, {"q": term})
+    sqls = [q["sql"] for q in captured.captured_queries if "applications_viberapplication" in q["sql"]]
+    assert not [sql for sql in sqls if "COUNT(" in sql.upper()]
+    searches = [sql for sql in sqls if "LIKE" in sql and not sql.startswith("EXPLAIN")]
+    ids_read, page_read = searches  # the page is then read by key (the terms still checked on its rows)
+    assert f"LIMIT {EstimatedCountPaginator.exact_up_to + 1}" in ids_read and '"id" IN (' not in ids_read
+    assert '"id" IN (' in page_read
+    assert response.context["cl"].result_count == len(expected)
+    assert listed_pks(response) == expected[:5]
+    assert listed_pks(admin_client.get(CHANGELIST, {"q": term, "p": 2})) == expected[5:10]
+    assert listed_pks(admin_client.get(CHANGELIST, {"q": term, "all": ""})) == expected
+
+
+@pytest.mark.parametrize("which", ["company_english_name", "contact_email", "request_no", "contact_phone"])
+def test_the_search_lists_the_same_rows_in_the_same_order_as_the_plain_query(admin_client, seeded, which):
+    value = getattr(seeded, which)
+    term = value if which == "request_no" else value[1:-1]
+    response = admin_client.get(CHANGELIST, {"q": f'"{term}"'})
+    expected = expected_pks(term)
+    assert seeded.pk in expected
+    assert response.context["cl"].result_count == len(expected)
+    assert listed_pks(response) == expected[:50]
+
+
+def test_ids_beyond_the_bound_fall_back_to_the_estimate_and_to_slicing(admin_client, seeded, monkeypatch):
+    from applications.admin import pagination
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_up_to", 20)
+    monkeypatch.setattr(ViberApplicationAdmin, "list_per_page", 15)
+    monkeypatch.setattr(pagination, "query_row_estimate", lambda queryset: 10)  # the planner guessed low
+    expected = expected_pks("example")
+    assert len(expected) > 30
+    response = admin_client.get(CHANGELIST, {"q": "example"})
+    assert response.context["cl"].result_count == 21  # at least the bound: "about" from here on
+    assert listed_pks(response) == expected[:15]  # read by id
+    # As before, the "about" count (the bound) ends the last page.
+    assert listed_pks(admin_client.get(CHANGELIST, {"q": "example", "p": 2})) == expected[15:21]
 
 
 def test_filter_choices_come_from_a_loose_index_scan(seeded):

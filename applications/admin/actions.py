@@ -1,6 +1,7 @@
 """Changelist actions: thin wrappers over the services (refresh queue, CSV export, review assignment)."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
@@ -52,7 +53,11 @@ def export_selected(modeladmin, request, queryset):
 
 
 def assign_action(assignee):
-    """An action assigning the selection to ``assignee`` (a reviewer), or unassigning it with None."""
+    """An action assigning the selection to ``assignee`` (a reviewer's ``(pk, user name)``), or unassigning with None.
+
+    The user is read when the action runs: the list of reviewers it was offered from may be cached.
+    """
+    pk, username = assignee or (None, None)
 
     def assign(modeladmin, request, queryset):
         ids = _too_many(
@@ -66,10 +71,18 @@ def assign_action(assignee):
         )
         if ids is None:
             return None
+        user = None
+        if pk is not None:
+            user = get_user_model()._default_manager.filter(pk=pk).first()
+            if user is None:
+                modeladmin.message_user(
+                    request, gettext("Applications can only be assigned to reviewers."), messages.ERROR
+                )
+                return None
         changed = 0
         try:
             for application in queryset.model._default_manager.filter(pk__in=ids).select_related("assignee"):
-                changed += review_assign(application=application, assignee=assignee, actor=request.user) is not None
+                changed += review_assign(application=application, assignee=user, actor=request.user) is not None
         except PermissionDenied:
             modeladmin.message_user(request, gettext("Only reviewers can assign applications."), messages.ERROR)
             return None
@@ -77,19 +90,19 @@ def assign_action(assignee):
             modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
         counts = {"changed": changed, "unchanged": len(ids) - changed}
-        if assignee:
+        if user:
             message = gettext("%(changed)s application(s) assigned to %(user)s; %(unchanged)s already were.") % {
                 **counts,
-                "user": assignee.get_username(),
+                "user": user.get_username(),
             }
         else:
             message = gettext("%(changed)s application(s) unassigned; %(unchanged)s already were.") % counts
         modeladmin.message_user(request, message, messages.SUCCESS)
         return None
 
-    name = f"assign_to_{assignee.pk}" if assignee else "unassign"
+    name = f"assign_to_{pk}" if assignee else "unassign"
     if assignee:
-        description = gettext("Assign selected to %(user)s") % {"user": assignee.get_username()}
+        description = gettext("Assign selected to %(user)s") % {"user": username}
     else:
         description = gettext("Unassign selected")
     assign.__name__ = name

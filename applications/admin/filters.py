@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db import connections
 from django.utils.translation import gettext_lazy as _
 
-from .. import codes
+from .. import codes, role_cache
 from ..permissions import reviewers
 from ..queue_cache import cached
 
@@ -87,11 +87,14 @@ def code_filter(kind, field, title):
     return CodeFilter
 
 
-def request_reviewers(request, limit=MAX_CHOICES) -> list:
-    """``reviewers()`` once per request (the changelist asks for them several times)."""
+def request_reviewers(request, limit=MAX_CHOICES) -> list[tuple[int, str]]:
+    """``(pk, user name)`` of the reviewers: from the role cache (reset when a user, group or grant
+    changes), read once per request (the changelist asks for them several times)."""
     if not hasattr(request, "_admin_reviewers"):
-        request._admin_reviewers = list(reviewers()[:limit])
-    return request._admin_reviewers
+        request._admin_reviewers = role_cache.cached(
+            "admin-reviewers", lambda: [(user.pk, user.get_username()) for user in reviewers()[:MAX_CHOICES]]
+        )
+    return request._admin_reviewers[:limit]
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -102,7 +105,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         choices = [("none", _("Unassigned")), ("me", _("Assigned to me"))]
-        return choices + [(str(user.pk), user.get_username()) for user in request_reviewers(request)]
+        return choices + [(str(pk), username) for pk, username in request_reviewers(request)]
 
     def queryset(self, request, queryset):
         value = self.value()
