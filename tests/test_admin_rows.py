@@ -6,8 +6,10 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import admin_list_filter, items_for_result, result_list
 from django.contrib.admin.views.main import ChangeList
+from django.db import connection
 from django.template import TemplateDoesNotExist
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from applications.admin.applications import ViberApplicationAdmin
@@ -168,3 +170,18 @@ def test_the_selection_checkbox_is_the_markup_format_html_wrote(applications):
             )
             assert model_admin.action_checkbox(hostile) == before
     assert "&lt;script&gt;" in before
+
+
+def test_the_list_loads_only_its_columns_and_reads_no_row_again(admin_client, applications):
+    def queries(**query):
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(CHANGELIST, query)
+        assert response.status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    queries()  # the user, the cached choices
+    two, one, three = queries(q="700000000"), queries(q="7000000003"), queries()
+    assert len(two) == len(one)  # the same queries for one row and for two
+    assert not [sql for sql in two + three if '"applications_viberapplication"."id" = ' in sql]  # no row read again
+    listing = [sql for sql in three if sql.startswith('SELECT "applications_viberapplication"."id", ')]
+    assert listing and '"audit_record"' not in listing[-1] and '"password"' not in listing[-1]
