@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications.models import ViberApplication
 from applications.queue_cache import cached_counts
-from applications.selectors.queue import PAGE_SIZE, queue_counts, queue_page
+from applications.selectors.queue import PAGE_SIZE, queue_counts, queue_metrics, queue_page, settled_q
 from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,15 @@ def test_unknown_parameters_are_escaped_in_the_counts_links(viewer, client, many
         reverse("applications:queue-metrics") + '?counts=1&x="><script>alert(1)</script>', HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "<script>alert(1)" not in fragment
+
+
+def test_waiting_per_state_sums_the_unfiltered_counts_and_leaves_them_for_the_queue(many):
+    make_application(RequestNo="7700000003", State="A", AuditResult="auditing")  # final state, audit not
+    make_application(RequestNo="7700000004", State="I", AuditResult="reject")
+    metrics = queue_metrics()
+    pending = ViberApplication.objects.exclude(settled_q())
+    assert {code: n for code, _, n in metrics["waiting"]} == dict(Counter(pending.values_list("state", flat=True)))
+    assert [n for _, _, n in metrics["waiting"]] == sorted((n for _, _, n in metrics["waiting"]), reverse=True)
+    assert metrics["waiting_total"] == pending.count() == 5
+    grouped, _ = cached_counts(filters={})
+    assert sum(n for _, _, n in grouped) == ViberApplication.objects.count()

@@ -422,10 +422,14 @@ def queue_metrics(*, period_days: int = 30, now=None) -> dict:
     """
     now = now or timezone.now()
     pending = ViberApplication.objects.exclude(settled_q())
-    waiting = [
-        (code, codes.describe("State", code), n)
-        for code, n in pending.order_by().values_list("state").annotate(n=Count("*")).order_by("-n")
-    ]
+    # Waiting per state is a sum over the unfiltered counts per (state, audit result): counted
+    # live with the index skip (_grouped; a filtered GROUP BY over every row took twice as long),
+    # and kept as the queue's unfiltered counts, which they are.
+    grouped, _ = store_counts(_grouped(ViberApplication.objects.all(), {}), filters={})
+    final_states, final_audits = set(_final_codes("State")), set(_final_codes("AuditResult"))
+    waiting = _counts(
+        [(state, n) for state, audit, n in grouped if not (state in final_states and audit in final_audits)], "State"
+    )
     oldest = (
         pending.filter(gmt_create__isnull=False)
         .order_by("gmt_create", "id")
