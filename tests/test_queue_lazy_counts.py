@@ -4,12 +4,13 @@ section loads them (with the summary line and the page links that need the total
 from collections import Counter
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import ViberApplication
-from applications.queue_cache import cached_counts
+from applications.queue_cache import cached_counts, filters_key
 from applications.selectors.queue import PAGE_SIZE, queue_counts, queue_metrics, queue_page, settled_q
 from tests.factories import make_application
 
@@ -146,3 +147,14 @@ def test_waiting_per_state_sums_the_unfiltered_counts_and_leaves_them_for_the_qu
     assert metrics["waiting_total"] == pending.count() == 5
     grouped, _ = cached_counts(filters={})
     assert sum(n for _, _, n in grouped) == ViberApplication.objects.count()
+
+
+def test_the_counts_request_reads_the_counts_and_nothing_else(redis_settings, settings, reviewer_client, many):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as with REDIS_URL set
+    url = reverse("applications:queue-metrics") + "?state=A&review_status=new&counts=1"
+    reviewer_client.get(url, HTTP_HX_REQUEST="true")  # fills the session and role caches
+    cache.delete(filters_key({"state": "A", "review_status": "new"}))
+    with CaptureQueriesContext(connection) as captured:
+        response = reviewer_client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert len(captured.captured_queries) == 1 and _counted(captured), captured.captured_queries

@@ -57,8 +57,9 @@ def test_the_queue_page_reads_one_page_of_rows_and_nothing_else(production_sessi
         make_application(RequestNo=f"77{number:08d}")
     queries = _queries(reviewer_client, reverse("applications:queue"))
     tables = [_table(sql) for sql in queries]
-    # The page's ids, then its rows (assignees joined); the user, the counts, the choices and the
-    # bell's unread count come from the cache.
+    # The page's ids, then its rows (assignees joined); the user, the choices and the bell's unread
+    # count come from the cache, and the counts from it too or, when not cached, from the counts
+    # section's own request (tests/test_queue_lazy_counts.py).
     assert tables == ["applications_viberapplication", "applications_viberapplication"], queries
 
 
