@@ -158,3 +158,10 @@ def test_the_counts_request_reads_the_counts_and_nothing_else(redis_settings, se
         response = reviewer_client.get(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert len(captured.captured_queries) == 1 and _counted(captured), captured.captured_queries
+
+
+def test_a_page_number_beyond_any_offset_lands_on_the_last_page(viewer, client, many, soup_of):
+    client.force_login(viewer)
+    response = client.get(reverse("applications:queue") + "?page=99999999999999999999")
+    assert response.status_code == 200
+    assert "Page 2 of 2" in soup_of(response).select_one("#queue-pages").get_text()

@@ -27,6 +27,7 @@ from .notifications import watched_application_ids
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+_LAST_PAGE_ASKABLE = (2**63 - 1) // MAX_PAGE_SIZE
 
 # Sort key in the URL -> model column. "-key" sorts descending; id breaks ties.
 SORTS = {
@@ -258,7 +259,9 @@ def queue_page(
     qs = queue_filter(filters=filters, user=user)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     ordered, sort = queue_order(qs, sort)
-    number = max(1, page)
+    # A page number from the URL may be any size; past the end the total brings it back to the
+    # last page, but the OFFSET sent first must fit PostgreSQL's bigint.
+    number = max(1, min(page, _LAST_PAGE_ASKABLE))
     hit = cached_counts(filters=filters, user=user)
     more = False
     if hit is None and not wait_for_counts:
