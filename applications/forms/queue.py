@@ -7,6 +7,7 @@ from functools import lru_cache
 import pycountry
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,17 @@ def _sort_choices():
     return out
 
 
+class _Prepared(BaseChoiceIterator):
+    """Choices built once, in normalised form: a ChoiceField and its widget take a choice
+    iterator as it is, where a list is normalised twice per form (500 entries for the countries)."""
+
+    def __init__(self, choices: list):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
 @lru_cache(maxsize=1)
 def _country_choices():
     # Static data: building and sorting ~250 pycountry entries cost a few ms on every page. Kept
@@ -92,7 +104,8 @@ def _country_choices():
         ),
         key=lambda choice: choice[1],
     )
-    return ANY + [(SafeString(html.escape(code)), SafeString(html.escape(label))) for code, label in countries]
+    escaped = [(SafeString(html.escape(code)), SafeString(html.escape(label))) for code, label in countries]
+    return _Prepared(normalize_choices(ANY + escaped))
 
 
 def _assignee_choices():
