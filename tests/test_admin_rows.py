@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import admin_list_filter, items_for_result, result_list
 from django.contrib.admin.views.main import ChangeList
 from django.db import connection
@@ -129,10 +130,12 @@ def test_the_page_is_the_one_djangos_changelist_and_templates_write(admin_client
     ours = normalised(admin_client.get(CHANGELIST, query, **headers))
     monkeypatch.setattr(ViberApplicationAdmin, "get_changelist", lambda self, request, **kwargs: ChangeList)
     monkeypatch.setattr(ViberApplicationAdmin, "change_list_template", "admin/change_list.html")
+    monkeypatch.setattr(ViberApplicationAdmin, "action_form", helpers.ActionForm)
     stock = normalised(admin_client.get(CHANGELIST, query, **headers))
     assert ours == stock
     assert '<div class="results">' in ours and "<details" in ours
     assert f'lang="{headers["HTTP_ACCEPT_LANGUAGE"]}"' in ours
+    assert '<select name="action" required>' in ours
 
 
 def test_a_filter_with_its_own_template_is_rendered_by_django(admin_user, applications):
@@ -204,3 +207,22 @@ def test_each_link_query_string_is_djangos(admin_user, applications, new_params,
     stock = changelist(admin_user, query, changelist_class=ChangeList)
     for _ in range(2):  # the second time from the page's memo
         assert ours.get_query_string(new_params, remove) == stock.get_query_string(new_params, remove)
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("", "---------"), ("refresh", 'Refresh <b>"now"</b> & later'), ("assign_to_7", "Assign to <rita>")],
+        [("", "---------"), ("Group <1>", [("a", "A"), ("b", "B & b")]), ("c", "C")],  # option groups: Django's
+    ],
+)
+@pytest.mark.parametrize("value", [None, "refresh", "b"])
+def test_the_action_menu_is_the_markup_djangos_select_writes(choices, value):
+    from django import forms
+
+    from applications.admin.widgets import ActionSelect
+
+    for attrs in (None, {"required": True, "data-x": 'a"b', "disabled": False}):
+        ours = ActionSelect(choices=choices).render("action", value, attrs)
+        assert ours == forms.Select(choices=choices).render("action", value, attrs)
+    assert "&lt;" in ours and "<b>" not in ours

@@ -24,6 +24,7 @@ from .display import bidi_marked, code_html, iso_datetime, tz_label
 from .filters import AssigneeFilter, code_filter, distinct_values_filter, request_reviewers
 from .history import EventInline, ReadOnlyMixin, ReviewLogInline, SnapshotInline
 from .pagination import EstimatedCountPaginator
+from .widgets import ActionForm
 
 # The same name as the app's header, on every admin page (title, header, index).
 admin.site.site_header = _("Viber Review admin")
@@ -100,6 +101,7 @@ class ViberApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = [field.name for field in ViberApplication._meta.fields]
     inlines = (ReviewLogInline, SnapshotInline, EventInline)
     actions = (actions.refresh_selected, actions.export_selected)
+    action_form = ActionForm
 
     def has_refresh_permission(self, request):
         # The refresh action spends the shared CAMS quota: the same rule as the page's buttons.
