@@ -7,8 +7,9 @@ from functools import lru_cache
 import pycountry
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator, normalize_choices
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,28 @@ def _country_choices():
     return _Prepared(normalize_choices(ANY + escaped))
 
 
+class _FastInput:
+    """An ``<input>`` with Django's markup (type, name, value when there is one, attrs) built without
+    its two templates, as FastSelect does for selects: four inputs cost a tenth of the page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        shown = "" if value is None else f' value="{html.escape(str(value))}"'
+        final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        # name and value are escaped here, the attributes by flatatt.
+        return mark_safe(
+            f'<input type="{html.escape(self.input_type)}" name="{html.escape(name)}"{shown}{final_attrs}>'
+        )  # noqa: S308
+
+
+class _FastTextInput(_FastInput, forms.TextInput):
+    pass
+
+
+class _FastDateInput(_FastInput, forms.DateInput):
+    pass
+
+
 def _assignee_choices():
     return ANY + [("me", _("Assigned to me")), ("none", _("Unassigned"))] + reviewer_choices()
 
@@ -116,6 +139,7 @@ class QueueFilterForm(forms.Form):
     """Every filter is optional; values that do not validate are ignored (and shown as errors)."""
 
     q = forms.CharField(
+        widget=_FastTextInput,
         label=_("Search"),
         required=False,
         max_length=200,
@@ -126,7 +150,7 @@ class QueueFilterForm(forms.Form):
     request_type = forms.CharField(label=_("Request type"), required=False, max_length=64)
     industry = forms.CharField(label=_("Industry"), required=False, max_length=128)
     country = forms.ChoiceField(label=_("Destination country"), required=False, widget=FastSelect)
-    cust_space_id = forms.CharField(label=_("Customer space"), required=False, max_length=64)
+    cust_space_id = forms.CharField(label=_("Customer space"), required=False, max_length=64, widget=_FastTextInput)
     review_status = forms.ChoiceField(
         label=_("Internal status"), required=False, choices=ANY + ReviewStatus.choices, widget=FastSelect
     )
@@ -135,10 +159,10 @@ class QueueFilterForm(forms.Form):
         label=_("Watching"), required=False, widget=FastSelect, choices=ANY + [("1", _("Only applications I watch"))]
     )
     created_from = forms.DateField(
-        label=_("Created from"), required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created from"), required=False, validators=DATE_RANGE, widget=_FastDateInput(attrs={"type": "date"})
     )
     created_to = forms.DateField(
-        label=_("Created to"), required=False, validators=DATE_RANGE, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created to"), required=False, validators=DATE_RANGE, widget=_FastDateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=FastSelect)
 
