@@ -153,9 +153,7 @@ def test_a_saved_language_is_used_at_once_though_the_user_is_cached(make_user, r
 
 def test_users_and_grants_can_still_be_saved_while_the_cache_is_down(make_user):
     user = make_user("dana", "reviewers")
-    closed_port = {
-        "default": {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
-    }
+    closed_port = {"default": {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
     with override_settings(CACHES=closed_port):  # every cache call is refused at once
         user.is_active = False
         user.save()
