@@ -64,7 +64,7 @@ if IS_PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.ViberReviewAdminConfig",  # django.contrib.admin with a lazy app list
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
