@@ -144,3 +144,15 @@ def test_waiters_each_get_their_own_copy_and_a_later_flight_never_takes_an_earli
     first, second = ({app.fetched_at for app in apps} for apps in flights)
     assert len(first) == 1 and len(second) == 1 and max(second) > max(first)
     assert len({id(app) for app in flights[1]}) == 8  # no two callers share one instance
+
+
+def test_a_web_worker_subscribes_to_lock_releases_when_it_starts(redis_settings):
+    import importlib
+    import os
+
+    import config.wsgi
+
+    coordinator()._release_listener = None  # as in a worker that has not waited on a lock yet
+    importlib.reload(config.wsgi)  # what each gunicorn worker runs as it starts
+    listener = coordinator()._release_listener
+    assert listener is not None and listener.pid == os.getpid() and listener._subscribed.is_set()

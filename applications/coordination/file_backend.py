@@ -22,6 +22,9 @@ class FileCoordinator:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
+    def listen_for_releases(self) -> None:
+        """Nothing to subscribe to: waiters block in the kernel on the lock file."""
+
     def _path(self, kind: str, name: str) -> Path:
         digest = hashlib.sha256(name.encode()).hexdigest()[:32]
         return self.directory / f"{kind}-{digest}"

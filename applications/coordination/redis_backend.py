@@ -98,6 +98,14 @@ class RedisCoordinator:
             if wakeup is not None:
                 self._listener().unregister(channel, wakeup)
 
+    def listen_for_releases(self) -> None:
+        """Subscribe this process to lock releases now rather than at its first wait.
+
+        The web server calls it as each worker starts (config/wsgi.py): otherwise the first
+        fifty callers to wait together in a new process also wait for the subscription.
+        """
+        self._listener()
+
     def _listener(self) -> "_ReleaseListener":
         # One per process: a forked child (a worker pool) starts its own.
         if self._release_listener is None or self._release_listener.pid != os.getpid():
