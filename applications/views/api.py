@@ -10,7 +10,6 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..models import ReviewStatus
+from ..queue_cache import cached
 from ..selectors.preferences import supported_language
 from ..services.lookup import SOURCE_CACHE, application_lookup
 from .errors import application_view, json_login_required
@@ -84,10 +84,7 @@ def application_detail_api(request, request_no, cust_space_id):
     # once per state of the row (render_keys.row_identity) and language, then served as bytes.
     application = result.application
     key = "api-body:" + digest(row_identity(application), translation.get_language(), code_digest())
-    body = cache.get(key)
-    if body is None:
-        body = _encode(_body(result))
-        cache.set(key, body, BODY_SECONDS)
+    body = cached(key, lambda: _encode(_body(result)), BODY_SECONDS)
     return HttpResponse(body, content_type="application/json")
 
 
