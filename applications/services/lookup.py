@@ -6,7 +6,6 @@ concurrent misses of one key make exactly one upstream call. Not-found answers a
 briefly so a typo does not hammer the API.
 """
 
-import copy
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,12 +47,6 @@ def _handover_key(request_no, cust_space_id):
 
 # The waiters read the handover as soon as the lock is released; nobody else reads it.
 HANDOVER_SECONDS = 5
-# The waiters of one flight that run in one process read its handover once between them: fifty
-# waiters wake together, and fifty cache reads (each giving up the GIL and taking it back) were
-# most of the time from the first answer to the last. Keyed by the leader's start, so a later
-# flight never takes an earlier one's result; each waiter gets its own copy of the row.
-_local_handovers: dict[tuple, ViberApplication] = {}
-_LOCAL_HANDOVERS_MAX = 256
 
 _ERROR_CLASSES = {cls.kind: cls for cls in (errors.CamsError, *errors.CamsError.__subclasses__())}
 
@@ -130,7 +123,7 @@ def application_lookup(*, request_no: str, cust_space_id: str = "", force: bool 
             since = started
             if flight.leader_since is not None:
                 since = min(started, datetime.fromtimestamp(flight.leader_since, tz=UTC))
-            app = None if flight.leader else _handover(request_no, cust_space_id, flight.leader_since)
+            app = None if flight.leader else cache.get(_handover_key(request_no, cust_space_id))
             if not _is_fresh(app, since=since):
                 app = application_get(request_no=request_no, cust_space_id=cust_space_id)
             if _is_fresh(app, since=since):
@@ -153,22 +146,6 @@ def application_lookup(*, request_no: str, cust_space_id: str = "", force: bool 
                     )
                 return _fetch_and_store(request_no, cust_space_id, app)
         # The leader finished without a result for us (its lock expired mid-call): lead next.
-
-
-def _handover(request_no, cust_space_id, leader_since):
-    key = _handover_key(request_no, cust_space_id)
-    if leader_since is None:  # the wait timed out: no flight to share
-        return cache.get(key)
-    local = (key, leader_since)
-    app = _local_handovers.get(local)
-    if app is None:
-        app = cache.get(key)
-        if app is None:
-            return None
-        if len(_local_handovers) >= _LOCAL_HANDOVERS_MAX:
-            _local_handovers.clear()
-        _local_handovers[local] = app
-    return copy.copy(app)
 
 
 def _fetch_and_store(request_no, cust_space_id, app):
