@@ -22,6 +22,8 @@ import pytest  # noqa: E402
 import redis as redis_lib  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
+from applications import content_cache  # noqa: E402
+
 pytest_plugins = [
     "tests.plugins.simulator",
     "tests.plugins.users",
@@ -85,8 +87,10 @@ def _fast_and_isolated(settings):
     # Tests make many calls: a high limit keeps them fast; the limiter tests set their own.
     settings.CAMS_MAX_QPS = 10_000
     cache.clear()
+    content_cache.clear_local()
     yield
     cache.clear()
+    content_cache.clear_local()
 
 
 @pytest.fixture

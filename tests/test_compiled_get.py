@@ -5,7 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from applications.models import ViberApplication
-from applications.selectors.applications import HEAVY_COLUMNS, application_get
+from applications.selectors.applications import (
+    DOCUMENT_COLUMNS,
+    HEAVY_COLUMNS,
+    application_get,
+    application_get_summary,
+    application_load_documents,
+)
 from applications.selectors.compiled import CompiledGet
 from tests.factories import make_application
 
@@ -47,3 +53,32 @@ def test_a_queryset_with_foreign_parameters_is_refused():
     )
     with pytest.raises(ValueError):
         refused.first(request_no="1")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_read_is_prepared_once_per_connection_and_nothing_else_is():
+    stored = make_application()
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    before = prepared()
+    for _ in range(3):
+        assert application_get(request_no=stored.request_no).pk == stored.pk
+    ViberApplication.objects.filter(request_no=stored.request_no).count()  # an ORM query: never prepared
+    added = [statement for statement in prepared() if statement not in before]
+    assert len(added) == 1 and "$1" in added[0] and "applications_viberapplication" in added[0]
+
+
+def test_a_summary_leaves_the_json_out_and_loading_it_takes_one_query():
+    stored = make_application(CompanyEnglishName="Summary & Co")
+    summary = application_get_summary(request_no=stored.request_no)
+    assert {*DOCUMENT_COLUMNS, *HEAVY_COLUMNS} <= summary.get_deferred_fields()
+    assert summary.fetched_at == stored.fetched_at and summary.content_hash == stored.content_hash
+    with CaptureQueriesContext(connection) as captured:
+        application_load_documents(summary)
+        application_load_documents(summary)  # already loaded: no second query
+    assert len(captured) == 1
+    assert _field_values(summary) == _field_values(ViberApplication.objects.get(pk=stored.pk))

@@ -160,13 +160,18 @@ _REVIEW_STATUSES = tuple(
 def store_from_dataset(dataset, request_numbers, *, seen_at=None) -> list:
     """Upsert each record of ``dataset`` through the normal store path; returns the rows.
 
-    Side effects: DB writes (one ``application_store`` each), no CAMS call.
+    Side effects: DB writes (one ``application_store`` each), no CAMS call; on PostgreSQL, the
+    table's statistics afterwards. Without them the planner took the one-value customer-space
+    index for the unique-key lookup and walked every row of the space (0.46 ms instead of 0.04 ms
+    at 300 rows), which autovacuum fixes in production a minute later but not in a benchmark.
     """
     stored = []
     for number in request_numbers:
         data, space = dataset.get(number)
         fetched = interpret_response({"Code": "OK", "RequestId": "SEED", "Data": data})
         stored.append(application_store(fetched=fetched, request_no=number, cust_space_id=space, seen_at=seen_at))
+    if connection.vendor == "postgresql":
+        _settle()
     return stored
 
 

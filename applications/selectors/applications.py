@@ -27,6 +27,37 @@ def application_get(*, request_no: str, cust_space_id: str = "") -> ViberApplica
     return _by_key.first(request_no=str(request_no), cust_space_id=str(cust_space_id))
 
 
+# What a stored copy's page and JSON answer are cached under is every column but the JSON ones
+# (views/render_keys.py). A read that is going to be answered from those caches needs no JSON: the
+# document and raw response are most of the row's bytes and of the time it takes to decode it.
+DOCUMENT_COLUMNS = ("document", "raw_response")
+
+_summary_by_key = CompiledGet(
+    lambda request_no, cust_space_id: ViberApplication.objects.filter(
+        request_no=request_no, cust_space_id=cust_space_id
+    ).defer(*HEAVY_COLUMNS, *DOCUMENT_COLUMNS),
+    "request_no",
+    "cust_space_id",
+)
+
+
+def application_get_summary(*, request_no: str, cust_space_id: str = "") -> ViberApplication | None:
+    """The row without its JSON documents: ``application_load_documents`` adds them when needed."""
+    return _summary_by_key.first(request_no=str(request_no), cust_space_id=str(cust_space_id))
+
+
+def application_load_documents(application: ViberApplication) -> ViberApplication:
+    """Load the JSON columns a summary read left out, in one query (not one per column on first use).
+
+    They are read after the rest of the row, so they may be newer than it, never older: output
+    cached under the summary's key can only be fresher than that key says.
+    """
+    missing = [name for name in (*DOCUMENT_COLUMNS, *HEAVY_COLUMNS) if name in application.get_deferred_fields()]
+    if missing:
+        application.refresh_from_db(fields=missing)
+    return application
+
+
 def application_get_by_id(*, pk: int) -> ViberApplication | None:
     return ViberApplication.objects.filter(pk=pk).first()
 

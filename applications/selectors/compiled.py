@@ -5,12 +5,23 @@ queryset (a wide model, a deferred column) cost as much as the database round tr
 SQL never changes, only its parameters. So the queryset is compiled once per database, with
 marker values in place of the parameters, and each call runs the cached SQL with the real values.
 Rows still go through the fields' own converters and ``Model.from_db``, as the ORM does.
+
+On PostgreSQL the statement is also prepared, once per connection: with the table's many indexes,
+planning the lookup cost more than running it (pgbench on this table: 148 us planned each time,
+41 us prepared). Only these statements are prepared. Django's own queries stay unprepared (its
+client-side cursors never prepare), so a search whose best plan depends on its parameters never
+gets a generic plan.
 """
 
 from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import QuerySet
+
+try:  # PostgreSQL's driver; absent on an SQLite-only install.
+    from django.db.backends.postgresql.base import ServerBindingCursor
+except ImportError:  # pragma: no cover - psycopg is a dependency of the project
+    ServerBindingCursor = None
 
 
 class CompiledGet:
@@ -24,7 +35,7 @@ class CompiledGet:
     def first(self, *, using: str = "default", **params):
         plan = self._plans.get(using) or self._compile(using)
         connection = connections[using]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(plan.sql, [params[name] for name in plan.order])
             row = cursor.fetchone()
         if row is None:
@@ -56,6 +67,29 @@ class CompiledGet:
         )
         self._plans[using] = plan
         return plan
+
+
+def _cursor(connection):
+    """A cursor that prepares what it runs on PostgreSQL, else the connection's usual one.
+
+    Wrapped like any Django cursor, so the statement is logged, counted by query-count tests and
+    its errors turn into Django's.
+    """
+    if connection.vendor != "postgresql" or ServerBindingCursor is None:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = _PreparingCursor(connection.connection)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
+if ServerBindingCursor is not None:
+
+    class _PreparingCursor(ServerBindingCursor):
+        # Django's wrapper calls execute(sql, params); preparing is this cursor's whole point.
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
 
 
 class _Plan:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..cams import errors
 from ..coordination import coordinator
 from ..models import ViberApplication
-from ..selectors.applications import application_get
+from ..selectors.applications import application_get, application_get_summary
 from .store import application_record_failure, application_store, application_store_if_unchanged
 from .upstream import cams_fetch_rate_limited
 
@@ -105,7 +105,10 @@ def application_lookup(*, request_no: str, cust_space_id: str = "", force: bool 
     changed. Raises a CamsError only when CAMS fails and nothing is stored. Concurrent callers of
     one key share the call: they wait for the caller that makes it and take its result.
     """
-    app = application_get(request_no=request_no, cust_space_id=cust_space_id)
+    # A fresh stored copy is answered from its cached page or body, keyed by the row without its
+    # JSON (views/render_keys.py); whoever renders it loads the JSON then. Every other path below
+    # reads the whole row again.
+    app = application_get_summary(request_no=request_no, cust_space_id=cust_space_id)
     if not force:
         if _is_fresh(app):
             return LookupResult(app, SOURCE_CACHE)

@@ -16,8 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .. import content_cache
 from ..models import ReviewStatus
-from ..queue_cache import cached
+from ..selectors.applications import application_load_documents
 from ..selectors.preferences import supported_language
 from ..services.lookup import SOURCE_CACHE, application_lookup
 from .errors import application_view, json_login_required
@@ -81,15 +82,16 @@ def application_detail_api(request, request_no, cust_space_id):
     if result.source != SOURCE_CACHE or result.error:
         return _json(_body(result))
     # A stored copy's answer depends only on the row and the labels' language: the body is encoded
-    # once per state of the row (render_keys.row_identity) and language, then served as bytes.
+    # once per state of the row (render_keys.row_identity) and language, then served as bytes, from
+    # this worker's memory when it served it before (content_cache.py).
     application = result.application
     key = "api-body:" + digest(row_identity(application), translation.get_language(), code_digest())
-    body = cached(key, lambda: _encode(_body(result)), BODY_SECONDS)
+    body = content_cache.cached(key, lambda: _encode(_body(result)), BODY_SECONDS)
     return HttpResponse(body, content_type="application/json")
 
 
 def _body(result) -> dict:
-    application = result.application
+    application = application_load_documents(result.application)  # a stored copy comes without them
     return {
         "request_no": application.request_no,
         "cust_space_id": application.cust_space_id,

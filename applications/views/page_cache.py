@@ -28,7 +28,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-from .. import role_cache
+from .. import content_cache, role_cache
 from ..selectors.notifications import notification_unread_count, unread_count_key, watched_ids, watched_ids_key
 from .render_keys import code_digest, digest, row_identity
 
@@ -43,12 +43,12 @@ def cached_application_page(request, application, render) -> HttpResponse:
     if settings.DEBUG or request.method != "GET" or len(messages.get_messages(request)):
         return render()
     key = _page_key(request, application)
-    stored = cache.get(key)
+    stored = content_cache.get(key)
     if stored is not None:
         return HttpResponse(_personalise(stored, request))
     response = render()
     if response.status_code == 200:
-        cache.set(key, _neutralise(response.content.decode(), request), PAGE_SECONDS)
+        content_cache.set(key, _neutralise(response.content.decode(), request), PAGE_SECONDS)
     return response
 
 

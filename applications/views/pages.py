@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..permissions import can_refresh
-from ..selectors.applications import application_get
+from ..selectors.applications import application_get, application_load_documents
 from ..services.lookup import SOURCE_CACHE, SOURCE_STALE, application_lookup
 from ..services.refresh import applications_refresh_enqueue
 from .errors import application_view
@@ -99,6 +99,7 @@ def detail_page(request, application, *, source=None, stale_error=None, bound_fo
 
 
 def _render_detail(request, application, source, *, stale_error=None, bound_forms=None, status=200):
+    application_load_documents(application)  # a stored copy was read without them (services/lookup.py)
     context = {
         "application": application,
         "source": source,

@@ -18,7 +18,18 @@ _TEMPLATES_DIR = _APP_DIR.parent / "templates"
 
 def code_digest() -> str:
     """The rendering code (read once per process) and the code table (per call: a setting can change)."""
-    return digest(_source_digest(), repr(settings.CAMS_CODE_TABLE))
+    global _last_code_digest
+    table = settings.CAMS_CODE_TABLE
+    # The table is a setting: replaced (override_settings, a restart), never edited in place, so its
+    # digest is kept while the same object is in place. One tuple, swapped whole: thread-safe.
+    last_table, value = _last_code_digest
+    if last_table is not table:
+        value = digest(_source_digest(), repr(table))
+        _last_code_digest = (table, value)
+    return value
+
+
+_last_code_digest = (None, "")
 
 
 @memoize
