@@ -95,4 +95,3 @@ def cached(key: str, compute, seconds: int):
 def clear_local() -> None:
     """Forget this process's copies (tests; Redis keeps its own)."""
     _local.clear()
-
