@@ -191,9 +191,8 @@ if not IS_PRODUCTION:
 
 # With Redis, sessions are read from the cache and written through to the database: a page
 # view then makes no session query.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if env_str("REDIS_URL", "") else "django.contrib.sessions.backends.db"
-)
+# With Redis: Django's cached_db sessions, whose read also brings the roles' generation (config/sessions.py).
+SESSION_ENGINE = "config.sessions" if env_str("REDIS_URL", "") else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

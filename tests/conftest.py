@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 import redis as redis_lib  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
-from applications import content_cache  # noqa: E402
+from applications import content_cache, role_cache  # noqa: E402
 
 pytest_plugins = [
     "tests.plugins.simulator",
@@ -88,9 +88,11 @@ def _fast_and_isolated(settings):
     settings.CAMS_MAX_QPS = 10_000
     cache.clear()
     content_cache.clear_local()
+    role_cache.clear_local()
     yield
     cache.clear()
     content_cache.clear_local()
+    role_cache.clear_local()
 
 
 @pytest.fixture

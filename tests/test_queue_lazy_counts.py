@@ -150,7 +150,7 @@ def test_waiting_per_state_sums_the_unfiltered_counts_and_leaves_them_for_the_qu
 
 
 def test_the_counts_request_reads_the_counts_and_nothing_else(redis_settings, settings, reviewer_client, many):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as with REDIS_URL set
+    settings.SESSION_ENGINE = "config.sessions"  # as with REDIS_URL set
     url = reverse("applications:queue-metrics") + "?state=A&review_status=new&counts=1"
     reviewer_client.get(url, HTTP_HX_REQUEST="true")  # fills the session and role caches
     cache.delete(filters_key({"state": "A", "review_status": "new"}))

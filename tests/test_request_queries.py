@@ -1,6 +1,7 @@
 """How many queries a request costs: bounded, so a new per-request query shows up as a failure."""
 
 import pytest
+import redis as redis_lib
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,7 +10,7 @@ from tests.factories import make_application
 
 pytestmark = pytest.mark.django_db
 
-CACHED_SESSIONS = "django.contrib.sessions.backends.cached_db"  # what settings choose when REDIS_URL is set
+CACHED_SESSIONS = "config.sessions"  # what settings choose when REDIS_URL is set
 
 
 @pytest.fixture
@@ -65,3 +66,45 @@ def test_the_queue_page_reads_one_page_of_rows_and_nothing_else(production_sessi
 
 def _table(sql: str) -> str:
     return sql.split(" FROM ", 1)[1].split()[0].strip('"')
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The names of the Redis commands sent while the test runs, in order."""
+    sent = []
+    original = redis_lib.Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(str(args[0]).upper())
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis_lib.Redis, "execute_command", counting)
+    return sent
+
+
+def test_a_warm_json_api_request_reads_redis_once(production_sessions, reviewer_client, redis_commands):
+    application = make_application()
+    url = reverse("applications:api-detail", args=[application.request_no])
+    reviewer_client.get(url)
+    reviewer_client.get(url)  # warm: session cached, roles and body copied into this process
+    redis_commands.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = reviewer_client.get(url)
+    assert response.status_code == 200 and response.json()["request_no"] == application.request_no
+    # The session and the roles' generation in one MGET; the user, permissions and body from memory.
+    assert redis_commands == ["MGET"]
+    assert len(captured) == 1
+
+
+def test_a_role_change_reaches_the_next_request_despite_the_copies(production_sessions, reviewer, reviewer_client):
+    application = make_application()
+    api = reverse("applications:api-detail", args=[application.request_no])
+    page = reverse("applications:detail", args=[application.request_no])
+    for _ in range(2):
+        assert reviewer_client.get(api).status_code == 200
+        assert 'id="status-form"' in reviewer_client.get(page).content.decode()
+    reviewer.groups.clear()  # no longer a reviewer: the page stops offering the review form
+    assert 'id="status-form"' not in reviewer_client.get(page).content.decode()
+    reviewer.is_active = False
+    reviewer.save()
+    assert reviewer_client.get(api).status_code == 401
