@@ -3,7 +3,8 @@
 Seeds generated applications (benchmarks.seeding) when the table has fewer than N (never deletes),
 then times full requests through Django's test client (middleware, view, queries, template) for
 a filtered, sorted first page, deep pages, and the lazily loaded metrics fragment. Point
-DATABASE_URL at a scratch PostgreSQL database; the target is under 150 ms.
+DATABASE_URL at a scratch PostgreSQL database; the target is 40 ms or less for every case,
+cold and warm (issue 13).
 
 Per queue case it prints:
 - ``cold``: the request with the cached counts of its filter set deleted first (the first visit
@@ -38,11 +39,11 @@ from applications.models import ViberApplication
 from applications.queue_cache import filters_key
 from applications.selectors.queue import PAGE_SIZE, queue_page
 
-TARGET_MS = 150
+TARGET_MS = 40
 
 
 class Command(BaseCommand):
-    help = "Seed N applications if needed and time the review queue pages (target < 150 ms)."
+    help = "Seed N applications if needed and time the review queue pages (target <= 40 ms)."
 
     def add_arguments(self, parser):
         parser.add_argument("--n", type=int, default=100_000)
@@ -89,8 +90,8 @@ class Command(BaseCommand):
             f"{'metrics fragment (30 d)':<28} {stats['median_ms']:7.1f} ({stats['p90_ms']:6.1f})  q={queries}"
         )
         worst = max(worst, stats["median_ms"])
-        verdict = "OK" if worst < TARGET_MS else "OVER"
-        self.stdout.write(f"worst median {worst:.1f} ms (cold): {verdict} (target < {TARGET_MS} ms)")
+        verdict = "OK" if worst <= TARGET_MS else "OVER"
+        self.stdout.write(f"worst median {worst:.1f} ms (cold or warm): {verdict} (target <= {TARGET_MS} ms)")
 
     def _queue_case(self, label, url, repeat, *, baseline: bool) -> float:
         params = QueryDict(urlsplit(url).query)
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         if baseline:
             line += "  " + self._versus_naive(dict(parse_qsl(urlsplit(url).query)), filters, key, repeat)
         self.stdout.write(line)
-        return cold["median_ms"]
+        return max(cold["median_ms"], warm["median_ms"])
 
     def _requests(self, url, repeat, *, before) -> tuple[dict, int]:
         """Timings of ``repeat`` requests (after one warm-up), and the queries of one of them."""
