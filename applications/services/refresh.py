@@ -52,7 +52,8 @@ def refresh_plan_due(*, now=None, batch=None) -> list[int]:
     return ids
 
 
-_REFRESH_FIELDS = ("id", "request_no", "cust_space_id", "fetched_at", "content_hash")
+# The state and audit result tell when an unchanged record is due next (application_store_if_unchanged).
+_REFRESH_FIELDS = ("id", "request_no", "cust_space_id", "fetched_at", "content_hash", "state", "audit_result")
 _NOT_READ = object()
 
 

@@ -142,10 +142,15 @@ def application_store_if_unchanged(*, fetched, application: ViberApplication, se
     another writer stored new content meanwhile (or this content is new), nothing is written and
     False tells the caller to store in full with ``application_store``. On success the stamps are
     set on ``application`` too. (DB write only.)
+
+    Content that differs from ``application``'s as read is new (or stored since the read): False
+    without a query. Otherwise the state read is the state of this very content, so the answer
+    is not parsed at all (``fetched.parsed`` is only worked out when something uses it).
     """
-    parsed = fetched.parsed
+    if fetched.content_hash != application.content_hash:
+        return False
     seen_at = seen_at or timezone.now()
-    final = codes.is_final(parsed.state, parsed.audit_result)  # the stored state: the content is the same
+    final = codes.is_final(application.state, application.audit_result)
     stamps = {
         "fetched_at": seen_at,
         "last_request_id": fetched.request_id,
@@ -153,7 +158,7 @@ def application_store_if_unchanged(*, fetched, application: ViberApplication, se
         "next_refresh_at": next_refresh_at(final=final, now=seen_at),
         "updated_at": seen_at,
     }
-    if not _update_if_hash(application.pk, parsed.content_hash, stamps):
+    if not _update_if_hash(application.pk, fetched.content_hash, stamps):
         return False
     for name, value in stamps.items():
         setattr(application, name, value)
