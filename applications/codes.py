@@ -35,7 +35,7 @@ def describe(kind: str, code: str | None) -> CodeInfo:
     entry = settings.CAMS_CODE_TABLE.get(kind, {}).get(code)
     if entry is None:
         return CodeInfo(code=code, label=code or "—", final=False, known=False, tone="moving")
-    final = bool(entry.get("final"))
+    final = _final(kind, code)
     tone = entry.get("tone") if entry.get("tone") in TONES else ("final" if final else "moving")
     return CodeInfo(
         code=code,
@@ -51,9 +51,15 @@ def choices(kind: str) -> list[tuple[str, str]]:
     return [(code, _label(entry, code)) for code, entry in settings.CAMS_CODE_TABLE.get(kind, {}).items()]
 
 
+def _final(kind: str, code: str | None) -> bool:
+    """``describe(kind, code).final`` without the label: the refresh asks this of every record."""
+    entry = settings.CAMS_CODE_TABLE.get(kind, {}).get(code or "")
+    return entry is not None and bool(entry.get("final"))
+
+
 def is_final(state: str | None, audit_result: str | None) -> bool:
     """An application is settled only when both its state and its audit result are final."""
-    return describe("State", state).final and describe("AuditResult", audit_result).final
+    return _final("State", state) and _final("AuditResult", audit_result)
 
 
 def is_rejection(audit_result: str | None) -> bool:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ... import codes
-from ...models import Delivery, Notification, NotificationPreference, NotificationRule, Watch
+from ...models import Delivery, Notification, NotificationRule, Watch
 from ...notifications.events import Change, change_payload
 from ...notifications.rules import RuleSpec, rule_matches
 from .language import recipient_language
@@ -80,6 +80,12 @@ def enqueue_on_commit(delivery_ids: list[int], *, slow: bool = False) -> None:
     transaction.on_commit(enqueue)
 
 
+def _emails_watched(user) -> bool:
+    # A user without a NotificationPreference row has the defaults: inbox only.
+    preference = getattr(user, "notification_preference", None)
+    return preference is not None and preference.email_watched
+
+
 def notification_fan_out(*, event, application) -> list[int]:
     """Write inbox and outbox rows for ``event`` (DB writes; must run inside the event's transaction).
 
@@ -90,12 +96,13 @@ def notification_fan_out(*, event, application) -> list[int]:
     change = change_from_event(event, application)
     payload = change_payload(change)
     path = application_path(application)
-    watches = list(Watch.objects.filter(application=application).select_related("user", "user__preferences"))
-    wants_email = set(
-        NotificationPreference.objects.filter(user__in=[w.user_id for w in watches], email_watched=True).values_list(
-            "user_id", flat=True
+    # Each watcher's e-mail choice comes with the watch: one query, not a second one per event.
+    watches = list(
+        Watch.objects.filter(application=application).select_related(
+            "user", "user__preferences", "user__notification_preference"
         )
     )
+    wants_email = {w.user_id for w in watches if _emails_watched(w.user)}
     inbox = Notification.objects.bulk_create(
         [
             Notification(
