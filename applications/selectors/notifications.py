@@ -1,9 +1,13 @@
 """Reads for notifications: the bell's count, the inbox, watches, rules, channels and delivery logs."""
 
+from functools import cache
+
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
 from ..models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotificationRule, Watch
 from ..queue_cache import cached
+from .compiled import CompiledGet
 
 INBOX_LIMIT = 100
 LOG_LIMIT = 50
@@ -61,6 +65,34 @@ def watch_list(*, user):
 def watched_application_ids(*, user):
     """A subquery of the ids ``user`` watches (the queue's "watching" filter)."""
     return Watch.objects.filter(user=user).values("application_id")
+
+
+def rules_on_field(field: str):
+    """The rules a change of ``field`` may fire: enabled, to an enabled channel (``rule_matches`` decides)."""
+    return NotificationRule.objects.filter(enabled=True, field=field, channel__enabled=True)
+
+
+# Most changes are to records nobody watches, of fields no rule is about. Django compiles the
+# fan-out's two queries anew for every change (about 1 ms of CPU each, twenty times running them);
+# these two checks run SQL built once per process, so the fan-out builds its queries only when
+# they can find something.
+_a_rule_on_field = CompiledGet(lambda field: rules_on_field(field).only("pk"), "field")
+
+
+def rules_exist_on_field(*, field: str) -> bool:
+    return _a_rule_on_field.first(field=field) is not None
+
+
+@cache
+def _watched_sql(vendor: str) -> str:
+    quote, opts = connection.ops.quote_name, Watch._meta
+    return f"SELECT 1 FROM {quote(opts.db_table)} WHERE {quote(opts.get_field('application').column)} = %s LIMIT 1"
+
+
+def application_is_watched(*, application_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_watched_sql(connection.vendor), [application_id])
+        return cursor.fetchone() is not None
 
 
 def rule_list():

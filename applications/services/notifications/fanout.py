@@ -16,6 +16,7 @@ from ... import codes
 from ...models import Delivery, Notification, NotificationRule, Watch
 from ...notifications.events import Change, change_payload
 from ...notifications.rules import RuleSpec, rule_matches
+from ...selectors.notifications import application_is_watched, rules_exist_on_field, rules_on_field
 from .language import recipient_language
 from .viewer_cache import forget_unread_counts
 
@@ -93,15 +94,22 @@ def notification_fan_out(*, event, application) -> list[int]:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notification_fan_out must run in the transaction that writes the event")
+    # Each watcher's e-mail choice comes with the watch: one query, not a second one per event.
+    watches = (
+        list(
+            Watch.objects.filter(application=application).select_related(
+                "user", "user__preferences", "user__notification_preference"
+            )
+        )
+        if application_is_watched(application_id=application.pk)
+        else []
+    )
+    rules = rules_on_field(event.field).select_related("channel") if rules_exist_on_field(field=event.field) else []
+    if not watches and not rules:
+        return []
     change = change_from_event(event, application)
     payload = change_payload(change)
     path = application_path(application)
-    # Each watcher's e-mail choice comes with the watch: one query, not a second one per event.
-    watches = list(
-        Watch.objects.filter(application=application).select_related(
-            "user", "user__preferences", "user__notification_preference"
-        )
-    )
     wants_email = {w.user_id for w in watches if _emails_watched(w.user)}
     inbox = Notification.objects.bulk_create(
         [
@@ -124,9 +132,6 @@ def notification_fan_out(*, event, application) -> list[int]:
         if w.user.is_active and w.user_id in wants_email and w.user.email
     ]
     fired, channels, troubled = [], set(), set()
-    rules = NotificationRule.objects.filter(enabled=True, field=event.field, channel__enabled=True).select_related(
-        "channel"
-    )
     now = timezone.now()
     for rule in rules:
         if rule_matches(
