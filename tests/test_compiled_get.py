@@ -82,3 +82,20 @@ def test_a_summary_leaves_the_json_out_and_loading_it_takes_one_query():
         application_load_documents(summary)  # already loaded: no second query
     assert len(captured) == 1
     assert _field_values(summary) == _field_values(ViberApplication.objects.get(pk=stored.pk))
+
+
+def test_in_bulk_reads_what_the_orms_in_bulk_reads_in_one_query_whatever_the_ids():
+    from applications.selectors.compiled import CompiledInBulk
+
+    rows = CompiledInBulk(lambda: ViberApplication.objects.only("request_no", "fetched_at", "raw_response"))
+    first, second = make_application(), make_application(cust_space_id="space-7")
+    ids = [second.pk, first.pk, second.pk, 10**9]  # a repeat and an id no row has
+    orm = ViberApplication.objects.only("request_no", "fetched_at", "raw_response").in_bulk(ids)
+    for _ in range(2):  # compiled, then from the plan
+        with CaptureQueriesContext(connection) as captured:
+            got = rows.in_bulk(ids)
+        assert len(captured) == 1
+        assert sorted(got) == sorted(orm) == sorted([first.pk, second.pk])
+        assert got[first.pk].get_deferred_fields() == orm[first.pk].get_deferred_fields() != set()
+        assert all(_field_values(got[pk]) == _field_values(orm[pk]) for pk in orm)  # loads the deferred
+    assert rows.in_bulk([]) == {}

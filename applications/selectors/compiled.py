@@ -38,16 +38,7 @@ class CompiledGet:
         with _cursor(connection) as cursor:
             cursor.execute(plan.sql, [params[name] for name in plan.order])
             row = cursor.fetchone()
-        if row is None:
-            return None
-        if plan.converters:
-            row = list(row)
-            for position, (converters, expression) in plan.converters:
-                value = row[position]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[position] = value
-        return plan.model.from_db(using, plan.attnames, row)
+        return None if row is None else plan.instance(row, using, connection)
 
     def _compile(self, using: str) -> "_Plan":
         markers = {name: f"\x1e{name}\x1f" for name in self._names}
@@ -57,15 +48,46 @@ class CompiledGet:
         if sorted(marker_params) != sorted(markers.values()) or compiler.klass_info.get("related_klass_infos"):
             raise ValueError("CompiledGet takes a single-model queryset whose only parameters are its own")
         by_marker = {marker: name for name, marker in markers.items()}
-        expressions = [column for column, _sql, _alias in compiler.select]
-        plan = _Plan(
-            sql=sql,
-            order=[by_marker[marker] for marker in marker_params],
-            attnames=[expression.target.attname for expression in expressions],
-            converters=list(compiler.get_converters(expressions).items()),
-            model=queryset.model,
-        )
+        plan = _Plan.of(compiler, sql, order=[by_marker[marker] for marker in marker_params])
         self._plans[using] = plan
+        return plan
+
+
+class CompiledInBulk:
+    """``build().in_bulk(ids)`` for a queryset of one model with no joins, compiled once per alias
+    and number of ids.
+
+    A batch of background refreshes reads its rows so (CAMS_REFRESH_TASK_SIZE ids; fewer for the
+    last batch, one for a retry): compiling the query cost ten times running it, and twice that
+    again in a worker thread that had just sat waiting for CAMS, its caches cold.
+    """
+
+    def __init__(self, build: Callable[[], QuerySet]):
+        self._build = build
+        self._plans = {}
+
+    def in_bulk(self, ids, *, using: str = "default") -> dict:
+        ids = list(dict.fromkeys(ids))  # the ORM drops repeats too: one placeholder per distinct id
+        if not ids:
+            return {}
+        plan = self._plans.get((using, len(ids))) or self._compile(using, len(ids))
+        connection = connections[using]
+        with _cursor(connection) as cursor:
+            cursor.execute(plan.sql, ids)
+            rows = cursor.fetchall()
+        instances = (plan.instance(row, using, connection) for row in rows)
+        return {instance.pk: instance for instance in instances}
+
+    def _compile(self, using: str, count: int) -> "_Plan":
+        # Ids that no row has stand in for the real ones: the SQL depends only on how many there are.
+        markers = [-(2**40) - index for index in range(count)]
+        queryset = self._build().filter(pk__in=markers).order_by()
+        compiler = queryset.query.get_compiler(using=using)
+        sql, marker_params = compiler.as_sql()
+        if sorted(marker_params) != sorted(markers) or compiler.klass_info.get("related_klass_infos"):
+            raise ValueError("CompiledInBulk takes a single-model queryset with no parameters of its own")
+        plan = _Plan.of(compiler, sql, order=None)
+        self._plans[(using, count)] = plan
         return plan
 
 
@@ -93,8 +115,31 @@ if ServerBindingCursor is not None:
 
 
 class _Plan:
+    """Compiled SQL and how to turn one of its rows into a model instance, as the ORM does."""
+
     __slots__ = ("sql", "order", "attnames", "converters", "model")
 
     def __init__(self, **values):
         for name, value in values.items():
             setattr(self, name, value)
+
+    @classmethod
+    def of(cls, compiler, sql: str, *, order) -> "_Plan":
+        expressions = [column for column, _sql, _alias in compiler.select]
+        return cls(
+            sql=sql,
+            order=order,
+            attnames=[expression.target.attname for expression in expressions],
+            converters=list(compiler.get_converters(expressions).items()),
+            model=compiler.query.model,
+        )
+
+    def instance(self, row, using: str, connection):
+        if self.converters:
+            row = list(row)
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+        return self.model.from_db(using, self.attnames, row)

@@ -18,6 +18,7 @@ from .. import tasks
 from ..cams import errors
 from ..coordination import coordinator
 from ..models import ViberApplication
+from ..selectors.compiled import CompiledInBulk
 from ..selectors.health import PLANNER_LAST_RUN_KEY
 from .store import application_record_failure, application_store, application_store_if_unchanged
 from .upstream import cams_fetch_rate_limited
@@ -57,10 +58,13 @@ _REFRESH_FIELDS = ("id", "request_no", "cust_space_id", "fetched_at", "content_h
 _NOT_READ = object()
 
 
+# Only what the decision needs: the stored document and raw answer are large and unused here.
+_rows = CompiledInBulk(lambda: ViberApplication.objects.only(*_REFRESH_FIELDS))
+
+
 def refresh_rows(*, application_ids) -> dict:
     """What ``application_refresh`` needs of each record, for a batch in one query (id -> row)."""
-    # Only what the decision needs: the stored document and raw answer are large and unused here.
-    return ViberApplication.objects.only(*_REFRESH_FIELDS).in_bulk(list(application_ids))
+    return _rows.in_bulk(application_ids)
 
 
 def application_refresh(
