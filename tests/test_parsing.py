@@ -106,6 +106,8 @@ def test_the_document_is_json_ready(parsed):
         ("-5", None),
         ("99999999999999999999999", None),
         ("1785465", None),
+        ("①⑦⑤③②③⑥④②⑥⓪⓪⓪", None),  # digits to str.isdigit, not to int()
+        ("١٧٥٣٢٣٦٤٢٦٠٠٠", None),
     ],
 )
 def test_it_parses_timestamps_defensively(value, expected):

@@ -59,8 +59,9 @@ class FetchedApplication:
 
     ``content_hash`` is the hash of ``Data`` as received; ``parsed`` is worked out on first use.
     A background refresh whose content is already stored (most of them) needs only the hash, and
-    parsing was about 7 % of its CPU. ``Data`` is known to be an object, the one
-    thing ``parse_application`` refuses, so parsing later cannot fail where parsing here would not.
+    parsing was about 7 % of its CPU. ``Data`` is known to be an object, the one thing
+    ``parse_application`` refuses; should parsing still fail, the answer is unreadable upstream
+    data (``UpstreamUnavailable``), as when it was parsed on arrival, never a crash.
     """
 
     request_id: str
@@ -69,7 +70,12 @@ class FetchedApplication:
 
     @functools.cached_property
     def parsed(self) -> ParsedApplication:
-        return parse_application(self.body["Data"])
+        try:
+            return parse_application(self.body["Data"])
+        except ValueError as exc:
+            raise errors.UpstreamUnavailable(
+                f"CAMS answered with unreadable data: {exc}", code="OK", request_id=self.request_id
+            ) from exc
 
 
 class _RawKeepingClient(CamsSdkClient):

@@ -147,7 +147,7 @@ def values_as_sent(data: dict) -> dict:
 def parse_timestamp(value) -> datetime | None:
     """Epoch milliseconds (or seconds, or YYYYMMDD) as an aware UTC datetime; None if implausible."""
     raw = text(value)
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "①" or "٣" are digits to str.isdigit, not to int()
         return None
     parsed = None
     if len(raw) == 8:
