@@ -46,6 +46,24 @@ def application_get_summary(*, request_no: str, cust_space_id: str = "") -> Vibe
     return _summary_by_key.first(request_no=str(request_no), cust_space_id=str(cust_space_id))
 
 
+# The stored row, locked, as a store of new content reads it: SQL compiled once per process, and
+# without the JSON columns that store overwrites anyway, so they are not decoded for nothing.
+_locked_summary_by_key = CompiledGet(
+    lambda request_no, cust_space_id: (
+        ViberApplication.objects.select_for_update()
+        .filter(request_no=request_no, cust_space_id=cust_space_id)
+        .defer(*HEAVY_COLUMNS, *DOCUMENT_COLUMNS)
+    ),
+    "request_no",
+    "cust_space_id",
+)
+
+
+def application_get_summary_for_update(*, request_no: str, cust_space_id: str = "") -> ViberApplication | None:
+    """``application_get_summary``, with the row locked (``SELECT ... FOR UPDATE``) until the transaction ends."""
+    return _locked_summary_by_key.first(request_no=str(request_no), cust_space_id=str(cust_space_id))
+
+
 def application_load_documents(application: ViberApplication) -> ViberApplication:
     """Load the JSON columns a summary read left out, in one query (not one per column on first use).
 

@@ -43,10 +43,7 @@ class CompiledGet:
     def _compile(self, using: str) -> "_Plan":
         markers = {name: f"\x1e{name}\x1f" for name in self._names}
         queryset = self._build(**markers).order_by()[:1]
-        compiler = queryset.query.get_compiler(using=using)
-        sql, marker_params = compiler.as_sql()
-        if sorted(marker_params) != sorted(markers.values()) or compiler.klass_info.get("related_klass_infos"):
-            raise ValueError("CompiledGet takes a single-model queryset whose only parameters are its own")
+        compiler, sql, marker_params = _compiled(queryset, using, markers.values(), "CompiledGet")
         by_marker = {marker: name for name, marker in markers.items()}
         plan = _Plan.of(compiler, sql, order=[by_marker[marker] for marker in marker_params])
         self._plans[using] = plan
@@ -82,13 +79,21 @@ class CompiledInBulk:
         # Ids that no row has stand in for the real ones: the SQL depends only on how many there are.
         markers = [-(2**40) - index for index in range(count)]
         queryset = self._build().filter(pk__in=markers).order_by()
-        compiler = queryset.query.get_compiler(using=using)
-        sql, marker_params = compiler.as_sql()
-        if sorted(marker_params) != sorted(markers) or compiler.klass_info.get("related_klass_infos"):
-            raise ValueError("CompiledInBulk takes a single-model queryset with no parameters of its own")
+        compiler, sql, _marker_params = _compiled(queryset, using, markers, "CompiledInBulk")
         plan = _Plan.of(compiler, sql, order=None)
         self._plans[(using, count)] = plan
         return plan
+
+
+def _compiled(queryset, using: str, markers, kind: str):
+    """(compiler, sql, params) of ``queryset``, whose params must be exactly ``markers``: a
+    parameter of its own would be frozen into every later call, and a join's columns are not
+    built into the row."""
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    if sorted(params) != sorted(markers) or compiler.klass_info.get("related_klass_infos"):
+        raise ValueError(f"{kind} takes a single-model queryset whose only parameters are its markers")
+    return compiler, sql, params
 
 
 def _cursor(connection):

@@ -9,7 +9,7 @@ from .. import codes, state_time
 from ..cams.destinations import destination_isos
 from ..cams.errors import CamsError
 from ..models import ApplicationEvent, ApplicationSnapshot, ViberApplication
-from ..selectors.compiled import CompiledGet
+from ..selectors.applications import application_get_summary_for_update
 from .notifications.fanout import notification_fan_out
 from .scheduling import next_refresh_after_failure, next_refresh_after_success, next_refresh_at
 
@@ -80,20 +80,6 @@ def _state_since(app, *, created: bool, seen_now: bool, seen_at):
     return since.at, since.basis
 
 
-# The stored row, locked, as a refresh that brings new content reads it: with SQL compiled once per
-# process (compiling it cost more than running it), and without the JSON columns this store
-# overwrites anyway (``_columns`` and ``raw_response``), so they are not decoded for nothing.
-_locked_row = CompiledGet(
-    lambda request_no, cust_space_id: (
-        ViberApplication.objects.select_for_update()
-        .filter(request_no=request_no, cust_space_id=cust_space_id)
-        .defer("document", "audit_record", "raw_response")
-    ),
-    "request_no",
-    "cust_space_id",
-)
-
-
 def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen_at=None) -> ViberApplication:
     """Upsert one fetched application in a single short transaction (DB writes only).
 
@@ -106,7 +92,7 @@ def application_store(*, fetched, request_no: str, cust_space_id: str = "", seen
     seen_at = seen_at or timezone.now()
     columns = _columns(parsed)
     with transaction.atomic():
-        app = _locked_row.first(request_no=request_no, cust_space_id=cust_space_id)
+        app = application_get_summary_for_update(request_no=request_no, cust_space_id=cust_space_id)
         created = False
         if app is None:  # a first lookup: Django's get_or_create copes with a concurrent insert
             app, created = ViberApplication.objects.select_for_update().get_or_create(
